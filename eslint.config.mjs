@@ -1,0 +1,33 @@
+// Architecture rules (CONVENTIONS.md): pure code never imports `vscode`; webviews never import host code.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.name='eval']", message: 'no eval' }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/core and src/cli are pure: they must never import vscode (DESIGN.md layout).' }],
+        patterns: [{ group: ['**/vscode/**', '../vscode/*'], message: 'src/core must not import the VS Code layer.' }],
+      }],
+    },
+  },
+  {
+    files: ['media/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'webview code runs in a page: it cannot import vscode.' }],
+        patterns: [{ group: ['**/src/core/**', '**/src/vscode/**', '!**/protocol*'], message: 'webviews only import the typed protocol files, never host code.' }],
+      }],
+    },
+  },
+);
