@@ -1,0 +1,27 @@
+/** A problem in a policy file, with the position a person needs to fix it. */
+export interface PolicyProblem {
+  file: string;
+  line: number;   // 1-based
+  column: number; // 1-based
+  /** Key path such as `paths.deny[2]`, empty for document-level problems. */
+  path: string;
+  message: string;
+}
+
+export function formatProblem(p: PolicyProblem): string {
+  const where = p.path ? ` at \`${p.path}\`` : '';
+  return `${p.file}:${p.line}:${p.column}: ${p.message}${where}`;
+}
+
+export class PolicyLoadError extends Error {
+  constructor(readonly problems: PolicyProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'PolicyLoadError';
+  }
+  get reason(): string {
+    return this.message;
+  }
+  static is(e: unknown): e is PolicyLoadError {
+    return e instanceof PolicyLoadError;
+  }
+}
