@@ -1,0 +1,172 @@
+/**
+ * Trace event schemas (zod v4). One event per line; see canonical.ts for the byte layout.
+ * Every event shares the envelope; `event` discriminates the rest. Schemas are strict: an
+ * unknown key is a schema error, because anything on a line is covered by the hash and must
+ * mean something to a reader.
+ */
+import { z } from 'zod';
+import { TRACE_SCHEMA } from './canonical';
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
+const gitObjectId = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'expected a git object id');
+const nonEmpty = z.string().min(1);
+const count = z.number().int().nonnegative();
+
+export const LayerNameSchema = z.enum(['builtin', 'managed', 'workspace', 'user', 'mission', 'session']);
+export const DecisionSchema = z.enum(['allow', 'ask', 'deny']);
+export const ToolActionSchema = z.enum(['shell.exec', 'file.read', 'file.write', 'net.fetch', 'mcp.call']);
+/** Every Action kind of policy/types.ts, for the per-call summary. */
+export const ActionKindSchema = z.enum([
+  'file.read', 'file.write', 'shell.exec', 'net.fetch', 'mcp.call', 'agent.spawn', 'unanalyzable', 'self.tamper',
+]);
+export const SupervisorSchema = z.strictObject({ name: nonEmpty, email: z.string() });
+/** "agent" | "supervisor" | "system", or a subagent id (free text the adapter chooses). */
+export const ActorSchema = z.union([z.enum(['agent', 'supervisor', 'system']), nonEmpty]);
+
+const envelope = {
+  schema: z.literal(TRACE_SCHEMA),
+  seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  ts: z.iso.datetime(),
+  session_id: nonEmpty,
+  mission_id: nonEmpty.nullable(),
+  actor: ActorSchema,
+  supervisor: SupervisorSchema.nullable(),
+  prev: hex64,
+  hash: hex64,
+};
+
+function kind<K extends string, S extends z.ZodRawShape>(event: K, shape: S) {
+  return z.strictObject({ ...envelope, event: z.literal(event), ...shape });
+}
+
+export const RuleRefSchema = z.strictObject({
+  decision: DecisionSchema,
+  rule: nonEmpty,
+  layer: LayerNameSchema,
+  file: z.string().optional(),
+  line: z.number().int().positive().optional(),
+  column: z.number().int().positive().optional(),
+  message: z.string(),
+});
+
+export const SessionStartSchema = kind('session.start', {
+  policy_hash: hex64,
+  policy_files: z.array(z.strictObject({ layer: LayerNameSchema, file: z.string(), hash: hex64 })),
+  agent: z.strictObject({ name: nonEmpty, version: z.string() }),
+  model_id: z.string().nullable(),
+  extension_version: z.string(),
+  cwd: z.string(),
+  host: z.string(),
+});
+
+export const ToolDecisionSchema = kind('tool.decision', {
+  tool_use_id: nonEmpty,
+  tool: nonEmpty,
+  /** The primary effect of the call; `actions` lists everything the analysis found. */
+  action: ToolActionSchema,
+  actions: z.array(z.strictObject({ kind: ActionKindSchema, count: z.number().int().positive() })),
+  /** Hash of the raw command (redact.ts) — null for tools that run no command. */
+  cmd_hash: hex64.nullable(),
+  cmd_redacted: z.string().nullable(),
+  paths: z.array(z.string()),
+  hosts: z.array(z.string()),
+  decision: DecisionSchema,
+  rules: z.array(RuleRefSchema),
+  policy_hash: hex64,
+  model_id: z.string().nullable(),
+  agent_id: nonEmpty.optional(),
+});
+
+export const ToolResultSchema = kind('tool.result', {
+  tool_use_id: nonEmpty,
+  exit_code: z.number().int().nullable(),
+  ok: z.boolean(),
+});
+
+export const ApprovalRequestedSchema = kind('approval.requested', {
+  approval_id: nonEmpty,
+  tool_use_id: nonEmpty.nullable(),
+  reason: z.string(),
+});
+
+export const ApprovalAnsweredSchema = kind('approval.answered', {
+  approval_id: nonEmpty,
+  answer: z.enum(['allow-once', 'allow-session', 'deny']),
+  by: nonEmpty,
+  reason: z.string().nullable(),
+});
+
+export const SessionFreezeSchema = kind('session.freeze', { by: nonEmpty, reason: z.string() });
+export const SessionUnfreezeSchema = kind('session.unfreeze', { by: nonEmpty, reason: z.string().nullable() });
+
+export const BudgetUsageSchema = kind('budget.usage', {
+  usage: z.strictObject({ input: count, output: count, cache_write: count, cache_read: count }),
+  cost_usd: z.number().nonnegative(),
+  /** Where the figure came from, e.g. `transcript`, `statusline`, `result`. */
+  source: nonEmpty,
+});
+
+export const BudgetRaiseSchema = kind('budget.raise', {
+  by: nonEmpty,
+  from: z.number().nonnegative(),
+  to: z.number().nonnegative(),
+});
+
+/** Only the hash of a prompt is kept: prompts may carry secrets (invariant 6). */
+export const PromptSubmittedSchema = kind('prompt.submitted', { prompt_hash: hex64 });
+
+export const CommitAckSchema = kind('commit.ack', {
+  ack_id: nonEmpty,
+  tree: gitObjectId,
+  diff_hash: hex64,
+  ack_by: nonEmpty,
+  note: z.string().nullable(),
+});
+
+export const CommitRecordedSchema = kind('commit.recorded', {
+  commit_sha: gitObjectId,
+  tree: gitObjectId,
+  ack_id: nonEmpty.nullable(),
+});
+
+/** A head pinned elsewhere (ledger, trailer): `head` is the hash of event `head_seq`. */
+export const CheckpointEventSchema = kind('checkpoint', { head: hex64, head_seq: count });
+
+/** Written by the writer when it reopened a file whose last line was torn (crash mid-write). */
+export const TraceTornSchema = kind('trace.torn', {
+  bytes: count,
+  offset: count,
+  /** Base name of the sidecar file the torn bytes were moved to. */
+  sidecar: nonEmpty,
+});
+
+export const SessionEndSchema = kind('session.end', { reason: z.string(), exit_code: z.number().int().nullable() });
+
+export const TraceEventSchema = z.discriminatedUnion('event', [
+  SessionStartSchema, ToolDecisionSchema, ToolResultSchema, ApprovalRequestedSchema, ApprovalAnsweredSchema,
+  SessionFreezeSchema, SessionUnfreezeSchema, BudgetUsageSchema, BudgetRaiseSchema, PromptSubmittedSchema,
+  CommitAckSchema, CommitRecordedSchema, CheckpointEventSchema, TraceTornSchema, SessionEndSchema,
+]);
+
+export type TraceEvent = z.infer<typeof TraceEventSchema>;
+export type TraceEventKind = TraceEvent['event'];
+export type TraceEventOf<K extends TraceEventKind> = Extract<TraceEvent, { event: K }>;
+export type Supervisor = z.infer<typeof SupervisorSchema>;
+export type RuleRef = z.infer<typeof RuleRefSchema>;
+export type SessionStartEvent = TraceEventOf<'session.start'>;
+export type ToolDecisionEvent = TraceEventOf<'tool.decision'>;
+
+export const TRACE_EVENT_KINDS: readonly TraceEventKind[] = TraceEventSchema.options.map((o) => o.shape.event.value);
+
+/** Fields the writer fills in; callers never pass them. */
+export type WriterFilledKey = 'schema' | 'seq' | 'ts' | 'session_id' | 'prev' | 'hash';
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * What callers pass to TraceWriter.append. `mission_id` and `supervisor` may be left out: the
+ * writer then uses the values it was opened with.
+ */
+export type TraceEventInput = DistributiveOmit<TraceEvent, WriterFilledKey | 'mission_id' | 'supervisor'> & {
+  mission_id?: string | null;
+  supervisor?: Supervisor | null;
+};
