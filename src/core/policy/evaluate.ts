@@ -207,19 +207,22 @@ function pathVerdicts(
       continue;
     }
     if (!writing) continue;
+    // Protected paths are gated, not forbidden: they may lie outside the write scope
+    // (`.github/workflows/**` next to `write: [src/**]`) and still be written with approval.
+    const prot = matchGlobs(paths.protect, t, root, home, ctx);
+    if (prot) {
+      out.push(fromRef('ask', prot.ref, `writing \`${t.shown}\` needs approval: protected by \`${prot.pattern}\``));
+      continue;
+    }
     if (paths.write && !(t.rel === undefined && outsideAllowed) && !inWriteScope(paths.write, t, root, home)) {
       const first = paths.write.rules[0].ref;
       const scope = paths.write.rules.map((r) => `\`${r.pattern}\``).join(', ');
       out.push(fromRef('deny', { ...first, key: 'paths.write' }, `writing \`${t.shown}\` is outside the write scope (${scope})`));
-      continue;
     }
-    const prot = matchGlobs(paths.protect, t, root, home, ctx);
-    if (prot) out.push(fromRef('ask', prot.ref, `writing \`${t.shown}\` needs approval: protected by \`${prot.pattern}\``));
   }
   if (writing && policy.mode.value === 'coach') {
     out.push(fromRef('deny', policy.mode.ref, `coach mode is read-only: writing \`${t.shown}\` is denied`));
   }
-  if (out.length === 0 || out.every((v) => v.decision === 'allow')) return out;
   return out;
 }
 

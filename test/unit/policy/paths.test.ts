@@ -78,3 +78,12 @@ describe('policy: paths', () => {
     assert.equal(decide(p, 'Glob', { pattern: '*', path: 'secrets' }).decision, 'deny');
   });
 });
+
+describe('policy: protected paths outside the write scope', () => {
+  it('are held for approval, not denied (the v1 example: workflows next to write: [src/**])', () => {
+    const r = decide(policy(EXAMPLE_POLICY), 'Write', { file_path: `${ROOT}/.github/workflows/ci.yml`, content: 'x' });
+    assert.equal(r.decision, 'ask');
+    assert.equal(r.reasons[0].rule, 'paths.protect[0]');
+    assert.equal(r.reasons[0].line, 5);
+  });
+});

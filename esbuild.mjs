@@ -1,0 +1,53 @@
+// Bundles the extension, the CLI and the webview scripts; copies the shell parser's wasm.
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const node = [
+  { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+
+// Webview front ends: one bundle per page, browser platform, no access to host code.
+const mediaEntries = existsSync('media') ? readdirSync('media').filter((f) => /^[a-zA-Z]+\.ts$/.test(f) && !f.startsWith('protocol')) : [];
+const web = mediaEntries.map((f) => ({
+  ...common,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  entryPoints: [`media/${f}`],
+  outfile: `dist/media/${f.replace(/\.ts$/, '.js')}`,
+}));
+
+function copyWasm() {
+  mkdirSync('dist', { recursive: true });
+  const files = [
+    ['tree-sitter.wasm', require.resolve('web-tree-sitter/tree-sitter.wasm')],
+    ['tree-sitter-bash.wasm', path.join(path.dirname(require.resolve('tree-sitter-bash/package.json')), 'tree-sitter-bash.wasm')],
+  ];
+  for (const [name, source] of files) copyFileSync(source, path.join('dist', name));
+}
+
+copyWasm();
+const configs = [...node.map((c) => ({ ...common, ...c })), ...web];
+if (watch) {
+  for (const c of configs) (await esbuild.context(c)).watch();
+} else {
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+}

@@ -1,0 +1,63 @@
+/**
+ * `agentlane` — the CLI on the same core as the extension.
+ * Exit codes: 0 ok, 1 a check failed (tests, verify, gates), 2 usage or policy errors.
+ */
+import { UsageError, type Io } from './args';
+import { PolicyError } from './policyContext';
+import { policyCheck } from './policyCheck';
+import { policyTest } from './policyTest';
+import { policyExplain } from './policyExplain';
+
+type Command = (args: string[], io: Io) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  'policy check': policyCheck,
+  'policy test': policyTest,
+  'policy explain': policyExplain,
+};
+
+const USAGE = `usage: agentlane <command>
+
+  policy check --cwd DIR [--policy FILE] [--managed FILE|none] [--json]
+               (--command STRING | --tool NAME --input JSON | --batch FILE.jsonl)
+  policy test [FILE] [--cwd DIR] [--policy FILE] [--managed FILE|none]
+  policy explain PATH [--cwd DIR] [--policy FILE] [--managed FILE|none] [--json]`;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [a, b, ...rest] = argv;
+  if (!a || a === '--help' || a === '-h' || a === 'help') {
+    io.out(USAGE);
+    return a ? 0 : 2;
+  }
+  const two = COMMANDS[`${a} ${b ?? ''}`];
+  const cmd = two ?? COMMANDS[a];
+  const args = two ? rest : [b, ...rest].filter((x): x is string => x !== undefined);
+  if (!cmd) {
+    io.err(`agentlane: unknown command \`${[a, b].filter(Boolean).join(' ')}\`\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await cmd(args, io);
+  } catch (err) {
+    if (UsageError.is(err)) {
+      io.err(`agentlane: ${err.message}`);
+      return 2;
+    }
+    if (PolicyError.is(err)) {
+      io.err(`agentlane: policy error\n${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  const io: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`), cwd: process.cwd() };
+  main(process.argv.slice(2), io).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+      process.stderr.write(`agentlane: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
