@@ -10,7 +10,7 @@ import { policyExplain } from './policyExplain';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
+const COMMANDS: Partial<Record<string, Command>> = {
   'policy check': policyCheck,
   'policy test': policyTest,
   'policy explain': policyExplain,

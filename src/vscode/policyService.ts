@@ -1,0 +1,72 @@
+/**
+ * Loads the policy stack for the workspace, keeps it current as files change, and shows
+ * every load problem as a diagnostic on the file and line that caused it.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { loadPolicyStack, type PolicyStack } from '../core/policy/loadFiles';
+import { WORKSPACE_POLICY } from '../core/policy/managedPaths';
+import type { PolicyProblem } from '../core/policy/errors';
+import { Disposable } from './lifecycle';
+import { DIAGNOSTIC_COLLECTION } from './constants';
+import { managedPolicyFile } from './config';
+
+export class PolicyService extends Disposable {
+  private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection(DIAGNOSTIC_COLLECTION));
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<PolicyStack>());
+  readonly onDidChange = this._onDidChange.event;
+  private current: PolicyStack | undefined;
+
+  constructor(private readonly root: vscode.Uri | undefined) {
+    super();
+    if (root) {
+      const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, WORKSPACE_POLICY)));
+      this._register(watcher.onDidChange(() => this.reload()));
+      this._register(watcher.onDidCreate(() => this.reload()));
+      this._register(watcher.onDidDelete(() => this.reload()));
+    }
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('agentLane.managedPolicyFile')) this.reload();
+    }));
+  }
+
+  get stack(): PolicyStack | undefined {
+    return this.current;
+  }
+
+  get workspaceRoot(): string | undefined {
+    return this.root?.fsPath;
+  }
+
+  reload(): PolicyStack | undefined {
+    if (!this.root) return undefined;
+    const stack = loadPolicyStack({ workspaceRoot: this.root.fsPath, managedFile: managedPolicyFile() });
+    this.current = stack;
+    this.publish(stack.problems);
+    this._onDidChange.fire(stack);
+    return stack;
+  }
+
+  private publish(problems: PolicyProblem[]): void {
+    this.diagnostics.clear();
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const p of problems) {
+      const line = Math.max(0, p.line - 1);
+      const col = Math.max(0, p.column - 1);
+      const d = new vscode.Diagnostic(new vscode.Range(line, col, line, col + Math.max(1, lastKey(p.path).length)),
+        `${p.message}${p.path ? ` (at ${p.path})` : ''} — every agent action is denied until this is fixed`,
+        vscode.DiagnosticSeverity.Error);
+      d.source = 'Agent Lane';
+      d.code = 'policy';
+      const list = byFile.get(p.file) ?? [];
+      list.push(d);
+      byFile.set(p.file, list);
+    }
+    for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.file(path.resolve(file)), list);
+  }
+}
+
+function lastKey(keyPath: string): string {
+  const m = /([^.[\]]+)\]?$/.exec(keyPath);
+  return m ? m[1] : '';
+}
