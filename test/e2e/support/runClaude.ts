@@ -41,7 +41,7 @@ export interface RunClaudeOptions {
    */
   model?: string;
   /** --permission-mode. Default 'default' (our PreToolUse hooks are the gate; see facts doc). */
-  permissionMode?: 'default' | 'acceptEdits' | 'bypassPermissions' | 'plan' | 'dontAsk' | 'auto';
+  permissionMode?: 'default' | 'manual' | 'acceptEdits' | 'bypassPermissions' | 'plan' | 'dontAsk' | 'auto';
   maxTurns?: number;
   outputFormat?: 'stream-json' | 'json' | 'text';
   /** --allowedTools entries (permission rules), e.g. ['Bash', 'Read']. */
