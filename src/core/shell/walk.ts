@@ -1,0 +1,178 @@
+/**
+ * Walks the bash syntax tree: lists, pipelines, groups, subshells, control flow, redirections
+ * and substitutions, handing every simple command to `simple.ts`. Anything the walker does not
+ * know is searched for nested commands rather than skipped, so new grammar cannot hide a command.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Stdin } from './commands/types';
+import { Emitter, MAX_DEPTH } from './emit';
+import { parseBash } from './parser';
+import { analyzeSimpleCommand, checkAssignment } from './simple';
+import { redirectTarget, type RedirectEffect } from './redirects';
+import { evalWord, visitSubstitutions } from './words';
+
+const TTY: Stdin = { kind: 'tty', upstream: [] };
+
+/** Parses `source` and analyses it into `out`; used for the top level and for `bash -c '…'`. */
+export function analyzeSource(source: string, out: Emitter, via: string): void {
+  if (out.depth >= MAX_DEPTH) {
+    out.unanalyzable('commands nested too deeply to analyse', via);
+    return;
+  }
+  const tree = parseBash(source);
+  if (!tree) {
+    out.unanalyzable('shell parser not initialised', source);
+    return;
+  }
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) {
+      const bad = firstError(root);
+      const near = bad ? bad.text.slice(0, 40) || bad.type : source.slice(0, 40);
+      out.unanalyzable(`bash parse error near \`${near}\``, source);
+    }
+    out.depth++;
+    walk(root, out, TTY);
+    out.depth--;
+  } finally {
+    tree.delete();
+  }
+}
+
+function firstError(n: Node): Node | null {
+  if (n.isError || n.isMissing) return n;
+  for (const c of n.children) {
+    if (c && (c.hasError || c.isMissing || c.isError)) return firstError(c) ?? c;
+  }
+  return null;
+}
+
+export function walk(n: Node, out: Emitter, stdin: Stdin): void {
+  switch (n.type) {
+    case 'command':
+      analyzeSimpleCommand(n, out, stdin, []);
+      return;
+    case 'pipeline':
+      walkPipeline(n.namedChildren.filter(isNode), out, stdin);
+      return;
+    case 'redirected_statement':
+      walkRedirected(n, out, stdin);
+      return;
+    case 'subshell':
+    case 'command_substitution':
+    case 'process_substitution':
+      isolated(out, () => walkChildren(n, out, stdin));
+      return;
+    case 'variable_assignment':
+      checkAssignment(n, out, n.text);
+      return;
+    case 'declaration_command':
+    case 'unset_command':
+      analyzeDeclaration(n, out);
+      return;
+    case 'comment':
+    case 'heredoc_body':
+      visitSubstitutions(n, (s) => walk(s, out, TTY));
+      return;
+    default:
+      walkChildren(n, out, stdin);
+  }
+}
+
+function walkChildren(n: Node, out: Emitter, stdin: Stdin): void {
+  for (const c of n.namedChildren) if (c) walk(c, out, stdin);
+}
+
+function isNode(n: Node | null): n is Node {
+  return n !== null;
+}
+
+/** Pipeline stages run in subshells: a `cd` in one stage does not move the others. */
+function walkPipeline(stages: Node[], out: Emitter, stdin: Stdin, first: Stdin = stdin): void {
+  const upstream = [...stdin.upstream];
+  let paths: Stdin['paths'];
+  // a heredoc or here-string at the head of a pipeline is still a script if it reaches `sh`
+  const fed = first.kind === 'heredoc' || first.kind === 'herestring' ? first.kind : first.fed;
+  stages.forEach((stage, i) => {
+    const input: Stdin = i === 0 ? first : { kind: 'pipe', upstream: [...upstream], paths, fed };
+    const before = out.actions.length;
+    isolated(out, () => walk(stage, out, input));
+    upstream.push(...stageNames(out, before));
+    paths = out.lastPrintedPaths;
+    out.lastPrintedPaths = undefined;
+  });
+}
+
+/** Names of the programs a stage ran (after unwrapping), for "decoded payload piped to `sh`". */
+function stageNames(out: Emitter, from: number): string[] {
+  const names: string[] = [];
+  for (const a of out.actions.slice(from)) {
+    if (a.kind === 'shell.exec' && a.argv.length > 0) names.push(a.argv[0].split('/').pop() ?? a.argv[0]);
+  }
+  return names;
+}
+
+function isolated(out: Emitter, fn: () => void): void {
+  const cwd = out.cwd;
+  try {
+    fn();
+  } finally {
+    out.cwd = cwd;
+  }
+}
+
+function walkRedirected(n: Node, out: Emitter, stdin: Stdin): void {
+  const body = n.childForFieldName('body');
+  const redirects = n.children.filter((c): c is Node => c !== null && c.isNamed && c.id !== body?.id);
+  const effects: RedirectEffect[] = [];
+  let input = stdin;
+  const following: Node[] = [];
+  for (const r of redirects) {
+    if (r.type === 'heredoc_redirect') {
+      input = { kind: 'heredoc', upstream: [] };
+      for (const c of r.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'file_redirect' || c.type === 'herestring_redirect') effects.push(redirectTarget(c, out));
+        else if (c.type === 'heredoc_body') visitSubstitutions(c, (s) => walk(s, out, TTY));
+        else if (!c.type.startsWith('heredoc_')) following.push(c);
+      }
+    } else if (r.type === 'file_redirect' || r.type === 'herestring_redirect') {
+      const effect = redirectTarget(r, out);
+      if (effect.stdin) input = { kind: effect.stdin, upstream: [] };
+      effects.push(effect);
+    } else {
+      following.push(r);
+    }
+  }
+  const before = out.actions.length;
+  const pipedTail = following.find((f) => f.type === 'pipeline');
+  if (body && pipedTail) {
+    // `cat <<EOF | python`: the grammar hangs the rest of the pipeline under the heredoc
+    walkPipeline([body, ...pipedTail.namedChildren.filter(isNode)], out, stdin, input);
+  } else if (body) {
+    if (body.type === 'command') analyzeSimpleCommand(body, out, input, effects);
+    else walk(body, out, input);
+  }
+  if (!body || body.type !== 'command') applyEffects(effects, out, before);
+  for (const f of following) if (f.id !== pipedTail?.id) walk(f, out, stdin);
+}
+
+/** Redirections on a group or list: their writes mark every command inside as writing. */
+function applyEffects(effects: RedirectEffect[], out: Emitter, from: number): void {
+  const execs = out.actions.slice(from).filter((a) => a.kind === 'shell.exec');
+  for (const e of effects) {
+    e.emit(out);
+    if (e.writes) for (const x of execs) if (x.kind === 'shell.exec') x.writes = true;
+  }
+}
+
+function analyzeDeclaration(n: Node, out: Emitter): void {
+  const argv: string[] = [];
+  for (const c of n.children) {
+    if (!c) continue;
+    if (c.type === 'variable_assignment') checkAssignment(c, out, n.text);
+    if (c.isNamed && c.type !== 'variable_assignment') argv.push(evalWord(c, (s) => walk(s, out, TTY)).value);
+    else argv.push(c.type === 'variable_assignment' ? c.text : c.text);
+  }
+  out.exec(argv, n.text);
+}

@@ -1,0 +1,182 @@
+/**
+ * Turns one tree-sitter word node into what the shell would pass to the program, after quote
+ * removal. Expansions cannot be known statically, so each word carries two renderings:
+ * `value` keeps the expansion text (for argv and shell rules) and `path` replaces it with a glob
+ * (for file rules: conservative, it matches whatever the variable might hold).
+ */
+import type { Node } from 'web-tree-sitter';
+
+export interface Arg {
+  /** After quote removal; expansions kept as written (`$X`, `$(…)`). */
+  value: string;
+  /** Path rendering: `$HOME` → `~`, `$PWD` → `.`, other expansions → `*` or `**`. */
+  path: string;
+  /** Unquoted glob characters or an expansion rendered as a glob. */
+  glob: boolean;
+  /** Contains something only known at run time (variable, substitution, arithmetic). */
+  dynamic: boolean;
+  /** Whole word is one process substitution `<(…)`/`>(…)`. */
+  procSub?: boolean;
+}
+
+/** Called for every `$(…)`, backtick and `<(…)`/`>(…)` found inside a word. */
+export type SubstitutionVisitor = (node: Node) => void;
+
+interface Acc { value: string; path: string; glob: boolean; dynamic: boolean }
+
+const SUBSTITUTIONS = new Set(['command_substitution', 'process_substitution']);
+
+export function literalArg(value: string): Arg {
+  return { value, path: value, glob: false, dynamic: false };
+}
+
+export function evalWord(node: Node, visit: SubstitutionVisitor): Arg {
+  const acc: Acc = { value: '', path: '', glob: false, dynamic: false };
+  part(node, acc, visit);
+  const arg: Arg = { ...acc };
+  if (node.type === 'process_substitution') arg.procSub = true;
+  return arg;
+}
+
+function part(n: Node, acc: Acc, visit: SubstitutionVisitor): void {
+  switch (n.type) {
+    case 'word':
+      unquoted(n.text, acc);
+      return;
+    case 'number':
+    case 'string_content':
+      literal(n.type === 'string_content' ? unescapeDoubleQuoted(n.text) : n.text, acc);
+      return;
+    case 'raw_string':
+      literal(n.text.slice(1, -1), acc);
+      return;
+    case 'ansi_c_string':
+      literal(decodeAnsiC(n.text.slice(2, -1)), acc);
+      return;
+    case 'string':
+    case 'translated_string':
+    case 'concatenation':
+      for (const c of n.children) {
+        if (!c) continue;
+        if (c.type === '"' || c.type === '$"') continue;
+        if (!c.isNamed && n.type !== 'concatenation') {
+          literal(c.text, acc); // a lone `$` inside quotes is literal
+          continue;
+        }
+        part(c, acc, visit);
+      }
+      return;
+    case 'simple_expansion':
+    case 'expansion':
+      variable(n, acc, visit);
+      return;
+    default:
+      if (SUBSTITUTIONS.has(n.type)) visit(n);
+      else visitSubstitutions(n, visit);
+      // substitutions, arithmetic, brace ranges, anything new in the grammar: unknown at parse time
+      acc.value += n.text;
+      acc.path += wildcardFor(acc.path);
+      acc.glob = true;
+      acc.dynamic = true;
+  }
+}
+
+/** Any `$(…)` nested anywhere below `n` (e.g. in `${X:-$(cat .env)}` or `$(( $(id -u) ))`). */
+export function visitSubstitutions(n: Node, visit: SubstitutionVisitor): void {
+  for (const c of n.namedChildren) {
+    if (!c) continue;
+    if (SUBSTITUTIONS.has(c.type)) visit(c);
+    else visitSubstitutions(c, visit);
+  }
+}
+
+function literal(text: string, acc: Acc): void {
+  acc.value += text;
+  acc.path += text;
+}
+
+/** Unquoted text: backslash escapes, glob characters (`*?[` and brace lists) stay active. */
+function unquoted(text: string, acc: Acc): void {
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\') {
+      const next = text[i + 1];
+      i++;
+      if (next === undefined || next === '\n') continue;
+      acc.value += next;
+      acc.path += next;
+      continue;
+    }
+    if (ch === '*' || ch === '?' || ch === '[' || ch === '{') acc.glob = true;
+    acc.value += ch;
+    acc.path += ch;
+  }
+}
+
+function variable(n: Node, acc: Acc, visit: SubstitutionVisitor): void {
+  visitSubstitutions(n, visit);
+  const name = n.namedChildren.find((c) => c?.type === 'variable_name' || c?.type === 'special_variable_name')?.text;
+  // `${HOME}` with no operator is the home dir; `${HOME:-x}`, `${#HOME}` are not
+  const plain = n.type === 'simple_expansion' || /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(n.text);
+  acc.value += n.text;
+  acc.dynamic = true;
+  if (plain && name === 'HOME' && acc.path === '') {
+    acc.path += '~';
+    return;
+  }
+  if (plain && name === 'PWD' && acc.path === '') {
+    acc.path += '.';
+    return;
+  }
+  acc.path += wildcardFor(acc.path);
+  acc.glob = true;
+}
+
+/**
+ * A variable standing for a whole path segment may hold slashes (`$F` = `secrets/key`), so it
+ * becomes `**`; inside a segment (`key.$EXT`) it becomes `*`. Both are deliberately wide.
+ */
+function wildcardFor(pathSoFar: string): string {
+  return pathSoFar === '' || pathSoFar.endsWith('/') ? '**' : '*';
+}
+
+function unescapeDoubleQuoted(text: string): string {
+  return text.replace(/\\([$`"\\\n])/g, (_m, c: string) => (c === '\n' ? '' : c));
+}
+
+const C_ESCAPES: Record<string, string> = {
+  a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
+  '\\': '\\', "'": "'", '"': '"', '?': '?',
+};
+
+/** `$'…'` decoding, so `$'\x63at' .env` is seen as `cat .env`. */
+export function decodeAnsiC(body: string): string {
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch !== '\\' || i + 1 >= body.length) {
+      out += ch;
+      continue;
+    }
+    const e = body[++i];
+    if (e in C_ESCAPES) {
+      out += C_ESCAPES[e];
+    } else if (e === 'x' || e === 'u' || e === 'U') {
+      const max = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+      const m = /^[0-9a-fA-F]+/.exec(body.slice(i + 1, i + 1 + max));
+      if (!m) { out += '\\' + e; continue; }
+      out += String.fromCodePoint(parseInt(m[0], 16));
+      i += m[0].length;
+    } else if (/[0-7]/.test(e)) {
+      const m = /^[0-7]{1,3}/.exec(body.slice(i, i + 3));
+      const digits = m ? m[0] : e;
+      out += String.fromCharCode(parseInt(digits, 8) & 0xff);
+      i += digits.length - 1;
+    } else if (e === 'c' && i + 1 < body.length) {
+      out += String.fromCharCode(body.charCodeAt(++i) & 0x1f);
+    } else {
+      out += '\\' + e;
+    }
+  }
+  return out;
+}
