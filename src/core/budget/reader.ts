@@ -22,7 +22,7 @@ const USAGE = Buffer.from('"usage"');
 const FINGERPRINT_BYTES = 64;
 const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 /** Tries to find a whole line glued behind a torn one (writer crashed mid-line, then appended). */
-const MAX_RECOVERY_TRIES = 32;
+const MAX_RECOVERY_TRIES = 64;
 
 export interface ReadResult {
   /** Bytes read from the file by this call (the appended bytes, or the whole file after a restart). */
@@ -208,17 +208,15 @@ export class TranscriptMeter {
 /**
  * A writer that died mid-line leaves a torn line; the next write then starts right after it,
  * so the two share one physical line. Find the later, whole JSON object so its usage is not
- * lost. Candidate starts are `{"` not preceded by `:`, `,` or `[` (those open nested objects).
+ * lost: try each `{"` from the left (the torn prefix holds only a few nested objects, so the
+ * real start comes early). Rare path: bounded tries, each a failed parse at worst.
  */
 function recoverGluedLine(text: string): LineResult {
   let from = 1;
-  for (let tries = 0; tries < MAX_RECOVERY_TRIES; ) {
+  for (let tries = 0; tries < MAX_RECOVERY_TRIES; tries++) {
     const at = text.indexOf('{"', from);
     if (at < 0) break;
     from = at + 1;
-    const before = text.charCodeAt(at - 1);
-    if (before === 0x3a || before === 0x2c || before === 0x5b) continue;
-    tries++;
     const parsed = parseTranscriptLine(text.slice(at));
     if (parsed.kind !== 'bad') return parsed;
   }
