@@ -106,7 +106,7 @@ export function compileShellPattern(pattern: string): (argv: string[]) => boolea
   const programMatch = wordMatcher(programWord);
   const program = programWord;
   const last = words[words.length - 1];
-  const openEnded = words.length > 1 && last.endsWith('*');
+  const openEnded = last.endsWith('*');
   const pat = split(program, rest);
   // the final open-ended word: `*` alone means "any further operands (zero or more)"
   const operandWords = openEnded && last === '*' && !last.startsWith('-') ? pat.operands.slice(0, -1) : pat.operands;
@@ -120,7 +120,7 @@ export function compileShellPattern(pattern: string): (argv: string[]) => boolea
     if (argv.length === 0) return false;
     const name = basename(argv[0]);
     if (!anyProgram && !programMatch(name)) return false;
-    if (onlyProgram) return argv.length === 1;
+    if (onlyProgram) return openEnded || argv.length === 1;
     const a = split(anyProgram ? name : program, argv.slice(1));
     for (const f of requiredFlags) if (!a.flags.has(f)) return false;
     for (const p of flagPrefixes) if (!a.longFlags.some((l) => l.startsWith(p))) return false;

@@ -2,6 +2,7 @@
  * Everyday file commands: which operands they read and which they write. Flag tables only list
  * flags that take a value; see `args.ts` for why undeclared flags are safe.
  */
+import * as path from 'path';
 import type { Arg } from '../words';
 import { flagValues, hasFlag, parseArgs, type ArgSpec } from './args';
 import type { Handler } from './types';
@@ -102,6 +103,12 @@ function copy(kind: 'cp' | 'mv' | 'ln' | 'install'): Handler {
       return;
     }
     const rec = kind === 'mv' || hasFlag(p, 'r', 'R', 'a', 'recursive', 'archive');
+    if (kind === 'ln' && hasFlag(p, 's', 'symbolic') && targets[0]) {
+      // a relative symlink target is resolved from the link's directory, not from the cwd
+      const t = targets[0];
+      const linkDir = sources.length > 1 || t.path.endsWith('/') ? t.path : path.posix.dirname(t.path);
+      sources = sources.map((s) => (s.path.startsWith('/') || s.path.startsWith('~') ? s : { ...s, path: path.posix.join(linkDir, s.path) }));
+    }
     for (const s of sources) {
       if (rec) inv.out.tree('file.read', s, inv.text);
       else inv.out.read(s, inv.text);
@@ -221,7 +228,9 @@ function readFirstIsProgram(withValue: string[], programFile: string[]): Handler
 }
 
 const headTail = readAll({ withValue: ['n', 'c', 'lines', 'bytes', 's', 'sleep-interval', 'pid', 'max-unchanged-stats'] });
-const plainReaders = readAll({ withValue: ['w', 'wrap', 'a', 'c', 'g', 'l', 's', 'n', 't', 'f', 'd', 'e', 'o', 'j', 'cols', 'len', 'seek', 'skip', 'bytes', 'width', 'format', 'read-bytes', 'address-radix', 'suffix', 'delimiter', 'fields', 'characters', 'label', 'tabsize', 'separator', 'number-format', 'body-numbering', 'number-width', 'exclude', 'file'] }, ['exclude-from', 'from-file']);
+// Only long options here: a short flag's value wrongly taken for a path just adds a harmless read.
+const plainReaders = readAll({ withValue: ['wrap', 'cols', 'len', 'seek', 'skip', 'bytes', 'width', 'format', 'read-bytes', 'address-radix', 'suffix', 'delimiter', 'fields', 'characters', 'label', 'tabsize', 'separator', 'number-format', 'body-numbering', 'number-width', 'exclude', 'files0-from'] }, ['files0-from']);
+const cut = readAll({ withValue: ['d', 'f', 'c', 'b', 'delimiter', 'fields', 'characters', 'bytes', 'output-delimiter'] });
 const diff = readAll({ withValue: ['x', 'X', 'U', 'C', 'L', 'I', 'S', 'exclude', 'exclude-from', 'label', 'unified', 'context', 'ignore-matching-lines', 'starting-file', 'from-file', 'to-file', 'width', 'W', 'F', 'show-function-line', 'color', 'palette'] }, ['X', 'exclude-from', 'from-file', 'to-file']);
 const diffRecursive: Handler = (inv) => {
   const p = parseArgs(inv.args, { withValue: ['x', 'X', 'U', 'C', 'L', 'I', 'S', 'W', 'F'] });
@@ -232,8 +241,9 @@ const diffRecursive: Handler = (inv) => {
 const mkdirLike = writeAll({ withValue: ['m', 'mode', 'context', 'r', 'reference', 'd', 'date', 't'] });
 
 export const FILE_COMMANDS: Array<[string[], Handler]> = [
-  [['cat', 'tac', 'nl', 'less', 'more', 'bat', 'batcat', 'base64', 'base32', 'basenc', 'xxd', 'od', 'hexdump', 'hd', 'strings', 'md5sum', 'sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum', 'b2sum', 'cksum', 'sum', 'wc', 'cut', 'paste', 'fold', 'fmt', 'expand', 'unexpand', 'column', 'rev', 'iconv', 'comm', 'join', 'split', 'csplit', 'pr', 'look', 'shuf', 'file', 'zcat', 'bzcat', 'xzcat', 'zless', 'zmore', 'zgrep', 'yq'], plainReaders],
+  [['cat', 'tac', 'nl', 'less', 'more', 'bat', 'batcat', 'base64', 'base32', 'basenc', 'xxd', 'od', 'hexdump', 'hd', 'strings', 'md5sum', 'sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum', 'b2sum', 'cksum', 'sum', 'wc', 'paste', 'fold', 'fmt', 'expand', 'unexpand', 'column', 'rev', 'iconv', 'comm', 'join', 'split', 'csplit', 'pr', 'look', 'shuf', 'file', 'zcat', 'bzcat', 'xzcat', 'zless', 'zmore', 'zgrep', 'yq'], plainReaders],
   [['head', 'tail'], headTail],
+  [['cut'], cut],
   [['diff', 'cmp', 'colordiff', 'sdiff', 'diff3'], diffRecursive],
   [['grep', 'egrep', 'fgrep'], search(GREP, false)],
   [['rg', 'ag', 'ack'], search(RG, true)],

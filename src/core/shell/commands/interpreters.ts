@@ -92,6 +92,8 @@ function interpreter(lang: Lang): Handler {
           inv.out.unanalyzable(`inline \`${inv.name}\` program cannot be analysed: \`${abbreviate(code.value)}\``, inv.text);
         }
       }
+      // `perl -ne '…' file`: the remaining words are input files (or argv we treat as such)
+      for (const o of [...p.operands, ...p.rest]) if (!o.value.startsWith('-')) inv.out.read(o, inv.text);
       return;
     }
     const moduleFlag = lang.module ? p.flags.find((f) => lang.module?.includes(f.name)) : undefined;
