@@ -14,7 +14,8 @@ const count = z.number().int().nonnegative();
 
 export const LayerNameSchema = z.enum(['builtin', 'managed', 'workspace', 'user', 'mission', 'session']);
 export const DecisionSchema = z.enum(['allow', 'ask', 'deny']);
-export const ToolActionSchema = z.enum(['shell.exec', 'file.read', 'file.write', 'net.fetch', 'mcp.call']);
+/** The primary effect of a call; `agent.spawn` for subagents, `none` for bookkeeping tools (TodoWrite …). */
+export const ToolActionSchema = z.enum(['shell.exec', 'file.read', 'file.write', 'net.fetch', 'mcp.call', 'agent.spawn', 'none']);
 /** Every Action kind of policy/types.ts, for the per-call summary. */
 export const ActionKindSchema = z.enum([
   'file.read', 'file.write', 'shell.exec', 'net.fetch', 'mcp.call', 'agent.spawn', 'unanalyzable', 'self.tamper',
