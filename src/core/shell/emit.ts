@@ -17,6 +17,16 @@ export type Cwd = string | null;
 
 export const MAX_DEPTH = 8;
 
+/** Device files that hold nothing: reading or writing them touches no file of the workspace. */
+const HARMLESS = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/stdin', '/dev/tty', '/dev/zero', '/dev/random', '/dev/urandom']);
+
+/**
+ * Extensions that name files, not directories. A recursive operation on `src/a.ts` then needs
+ * no `src/a.ts/**` twin. Kept to source-ish extensions: a directory called `config.d` must
+ * still count as a directory, or its `.env` would slip through.
+ */
+const FILE_EXTENSIONS = /\.(ts|tsx|js|jsx|mjs|cjs|json|md|txt|py|go|rs|java|kt|rb|php|c|h|cc|cpp|hpp|cs|css|scss|html|yml|yaml|toml|lock|sh|log|csv|tsv|xml|svg|png|jpg|gif|snap|patch|diff|orig|map|wasm|tgz|zip|gz)$/i;
+
 export class Emitter {
   readonly actions: Action[] = [];
   cwd: Cwd = '';
@@ -45,6 +55,7 @@ export class Emitter {
   /** A recursive read/write of a directory argument: the path itself and everything below. */
   tree(kind: 'file.read' | 'file.write', target: Arg, via: string): void {
     this.file(kind, target, via, false);
+    if (!target.glob && !target.path.endsWith('/') && FILE_EXTENSIONS.test(target.path)) return;
     const base = target.path.replace(/\/+$/, '');
     this.file(kind, { ...target, path: base === '' ? '/**' : `${base}/**`, glob: true }, via, true);
   }
@@ -68,7 +79,7 @@ export class Emitter {
     if (typeof target !== 'string' && target.procSub) return; // `<(…)`: its command was analysed
     const raw = typeof target === 'string' ? target : target.path;
     const glob = forceGlob || (typeof target !== 'string' && target.glob);
-    if (raw === '' || raw === '-') return;
+    if (raw === '' || raw === '-' || HARMLESS.has(raw)) return;
     const joined = joinCwd(this.cwd, raw);
     if (joined === null) {
       this.unanalyzable(`relative path \`${raw}\` follows a \`cd\` to a directory that cannot be known`, via);

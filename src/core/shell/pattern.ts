@@ -112,7 +112,8 @@ export function compileShellPattern(pattern: string): (argv: string[]) => boolea
   const operandWords = openEnded && last === '*' && !last.startsWith('-') ? pat.operands.slice(0, -1) : pat.operands;
   const operandMatchers = operandWords.map(wordMatcher);
   const requiredFlags = [...pat.flags].filter((f) => !f.endsWith('*'));
-  const flagPrefixes = pat.longFlags.filter((f) => f.endsWith('*')).map((f) => canonical(program, f.slice(0, -1)));
+  // `--force*`: any long flag starting with `force`, or the short synonym of `force` itself
+  const flagPrefixes = pat.longFlags.filter((f) => f.endsWith('*')).map((f) => f.slice(0, -1));
   const exactOperands = !(openEnded && (last === '*' || !last.startsWith('-')));
   const onlyProgram = words.length === 1;
 
@@ -123,7 +124,7 @@ export function compileShellPattern(pattern: string): (argv: string[]) => boolea
     if (onlyProgram) return openEnded || argv.length === 1;
     const a = split(anyProgram ? name : program, argv.slice(1));
     for (const f of requiredFlags) if (!a.flags.has(f)) return false;
-    for (const p of flagPrefixes) if (!a.longFlags.some((l) => l.startsWith(p))) return false;
+    for (const p of flagPrefixes) if (!a.longFlags.some((l) => l.startsWith(p)) && !a.flags.has(canonical(a.name, p))) return false;
     if (a.operands.length < operandMatchers.length) return false;
     if (exactOperands && !openEnded && a.operands.length !== operandMatchers.length) return false;
     for (let i = 0; i < operandMatchers.length; i++) if (!operandMatchers[i](a.operands[i])) return false;

@@ -15,7 +15,7 @@ export interface RedirectEffect {
   stdin?: 'file' | 'herestring';
 }
 
-const HARMLESS = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/stdin', '/dev/tty', '/dev/zero', '/dev/random', '/dev/urandom']);
+const HARMLESS = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/stdin', '/dev/tty', '/dev/zero', '/dev/random', '/dev/urandom']); // fd-like targets
 const NONE: RedirectEffect = { emit: () => undefined, writes: false };
 
 export function redirectTarget(r: Node, out: Emitter): RedirectEffect {

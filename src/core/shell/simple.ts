@@ -11,7 +11,7 @@ import { evalWord, type Arg } from './words';
 
 const TTY: Stdin = { kind: 'tty', upstream: [] };
 
-export function analyzeSimpleCommand(n: Node, out: Emitter, stdin: Stdin, outer: RedirectEffect[]): void {
+export function analyzeSimpleCommand(n: Node, out: Emitter, stdin: Stdin, outer: RedirectEffect[], text = n.text): void {
   const visit = (s: Node) => walk(s, out, TTY);
   const nameNode = n.childForFieldName('name');
   const effects = [...outer];
@@ -33,7 +33,7 @@ export function analyzeSimpleCommand(n: Node, out: Emitter, stdin: Stdin, outer:
   }
   const args = words.map((w) => evalWord(w, visit));
   const at = out.actions.length;
-  runArgv(args, n.text, out, input);
+  runArgv(args, text, out, input);
   const exec = out.actions[at];
   for (const e of effects) {
     e.emit(out);

@@ -150,7 +150,7 @@ function walkRedirected(n: Node, out: Emitter, stdin: Stdin): void {
     // `cat <<EOF | python`: the grammar hangs the rest of the pipeline under the heredoc
     walkPipeline([body, ...pipedTail.namedChildren.filter(isNode)], out, stdin, input);
   } else if (body) {
-    if (body.type === 'command') analyzeSimpleCommand(body, out, input, effects);
+    if (body.type === 'command') analyzeSimpleCommand(body, out, input, effects, following.length === 0 ? n.text : body.text);
     else walk(body, out, input);
   }
   if (!body || body.type !== 'command') applyEffects(effects, out, before);
