@@ -18,11 +18,24 @@ import { UsageAccumulator, type UsageTotals } from './usage';
 const NEWLINE = 0x0a;
 const ASSISTANT = Buffer.from('"type":"assistant"');
 const USAGE = Buffer.from('"usage"');
-/** Bytes at the start of the file remembered to notice a file rewritten in place. */
-const FINGERPRINT_BYTES = 64;
+/** Bytes at the start of the file remembered to notice a file rewritten in place (1 KB reaches past
+ * the fields every first line shares, into the session id and first uuid). */
+const FINGERPRINT_BYTES = 1024;
 const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 /** Tries to find a whole line glued behind a torn one (writer crashed mid-line, then appended). */
 const MAX_RECOVERY_TRIES = 64;
+
+/**
+ * One read buffer for every meter in the process. `read()` is synchronous and never
+ * re-entered, so sharing is safe, and a scan of many files allocates no per-file chunk
+ * (without this, each 8 MB chunk lingers until GC and RSS grows with the number of files).
+ */
+let sharedBuffer: Buffer | undefined;
+
+function readBuffer(size: number): Buffer {
+  if (!sharedBuffer || sharedBuffer.length < size) sharedBuffer = Buffer.allocUnsafe(size);
+  return sharedBuffer;
+}
 
 export interface ReadResult {
   /** Bytes read from the file by this call (the appended bytes, or the whole file after a restart). */
@@ -71,7 +84,7 @@ export class TranscriptMeter {
 
   constructor(readonly path: string, options: TranscriptMeterOptions = {}) {
     this.accumulator = options.accumulator ?? new UsageAccumulator();
-    this.chunkBytes = Math.max(64 * 1024, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+    this.chunkBytes = Math.max(512, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   }
 
   /** Bytes of the file consumed so far (including an unfinished last line held in memory). */
@@ -139,7 +152,7 @@ export class TranscriptMeter {
   private readAppended(fd: number, size: number, result: ReadResult): void {
     let remaining = size - this.position;
     if (remaining <= 0) return;
-    let buffer = Buffer.allocUnsafe(this.pending.length + Math.min(this.chunkBytes, remaining));
+    let buffer = readBuffer(this.pending.length + Math.min(this.chunkBytes, remaining));
     let filled = this.pending.copy(buffer, 0);
     while (remaining > 0) {
       if (filled === buffer.length) {
@@ -148,7 +161,7 @@ export class TranscriptMeter {
         buffer.copy(bigger, 0, 0, filled);
         buffer = bigger;
       }
-      const n = fs.readSync(fd, buffer, filled, Math.min(buffer.length - filled, remaining), this.position);
+      const n = fs.readSync(fd, buffer, filled, Math.min(buffer.length - filled, remaining, this.chunkBytes), this.position);
       if (n === 0) break;
       this.position += n;
       remaining -= n;

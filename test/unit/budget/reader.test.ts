@@ -146,3 +146,22 @@ describe('budget / transcript reader', () => {
     assert.deepEqual(meter.read(), { bytesRead: 0, responsesAdded: 0, linesDecoded: 0, badLines: 0, restarted: false });
   });
 });
+
+describe('budget / transcript reader: rewrite in place', () => {
+  it('notices a file rewritten under the same inode with the same size (first bytes differ)', () => {
+    const tmp = tempDir();
+    try {
+      const file = path.join(tmp.dir, 's.jsonl');
+      const a = fs.readFileSync(fixture('unknown-model.jsonl'));
+      fs.writeFileSync(file, a);
+      const meter = new TranscriptMeter(file);
+      meter.read();
+      // Same length, different session: the reader must start over, not resume mid-file.
+      const b = Buffer.from(a.toString('utf8').replace(/7f3c2a10/g, '8e4d3b21'));
+      fs.writeFileSync(file, b);
+      assert.equal(meter.read().restarted, true);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
