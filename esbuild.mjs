@@ -17,11 +17,14 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  // The shell parser resolves its wasm from node_modules only when run from source; bundles look next to themselves.
+  logOverride: { 'require-resolve-not-external': 'silent' },
 };
 
+const cjsShims = { define: { 'import.meta.url': 'import_meta_url' }, inject: ['scripts/esbuild-import-meta-url.js'] };
 const node = [
-  { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], ...cjsShims },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...cjsShims },
 ];
 
 // Webview front ends: one bundle per page, browser platform, no access to host code.

@@ -7,6 +7,7 @@ import { PolicyError } from './policyContext';
 import { policyCheck } from './policyCheck';
 import { policyTest } from './policyTest';
 import { policyExplain } from './policyExplain';
+import { runCommand } from './run';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -14,6 +15,7 @@ const COMMANDS: Partial<Record<string, Command>> = {
   'policy check': policyCheck,
   'policy test': policyTest,
   'policy explain': policyExplain,
+  run: runCommand,
 };
 
 const USAGE = `usage: agentlane <command>
@@ -21,7 +23,10 @@ const USAGE = `usage: agentlane <command>
   policy check --cwd DIR [--policy FILE] [--managed FILE|none] [--json]
                (--command STRING | --tool NAME --input JSON | --batch FILE.jsonl)
   policy test [FILE] [--cwd DIR] [--policy FILE] [--managed FILE|none]
-  policy explain PATH [--cwd DIR] [--policy FILE] [--managed FILE|none] [--json]`;
+  policy explain PATH [--cwd DIR] [--policy FILE] [--managed FILE|none] [--json]
+  run [--cwd DIR] [--policy FILE] [--managed FILE|none] [--mission FILE] [--trace-dir DIR]
+      [--approver CMD | --approve-none] [--approval-timeout SEC] [--supervisor "Name <email>"]
+      -- <agent command and args>`;
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [a, b, ...rest] = argv;

@@ -1,0 +1,119 @@
+/**
+ * `agentlane run [...] -- <agent command>`: a supervised lane without VS Code, for CI
+ * pipelines and for our end-to-end tests. Starts a broker, generates the agent's settings,
+ * runs the agent with them, forwards its exit code, and prints where the trace is.
+ *
+ * Kill switch from outside: `kill -USR1 <pid of agentlane>` freezes the session.
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { parse, UsageError, type Io } from './args';
+import { openLane, LaneError } from '../core/session/lane';
+import { initShellParser } from '../core/shell';
+import { runApprover } from './approver';
+import { parseSupervisor, supervisorFromGit } from './identity';
+import { defaultTraceDir } from './paths';
+import { PolicyError } from './policyContext';
+import { VERSION } from './version';
+
+export async function runCommand(args: string[], io: Io): Promise<number> {
+  const sep = args.indexOf('--');
+  if (sep === -1 || sep === args.length - 1) throw new UsageError('run needs the agent command after `--`, e.g. `agentlane run -- claude -p "fix the tests"`');
+  const agentCmd = args.slice(sep + 1);
+  const { values } = parse(args.slice(0, sep), {
+    cwd: { type: 'string' }, policy: { type: 'string' }, managed: { type: 'string' }, mission: { type: 'string' },
+    'trace-dir': { type: 'string' }, approver: { type: 'string' }, 'approve-none': { type: 'boolean' },
+    'approval-timeout': { type: 'string' }, supervisor: { type: 'string' }, agent: { type: 'string' },
+    durability: { type: 'string' },
+  });
+  if (values.approver && values['approve-none']) throw new UsageError('give either --approver CMD or --approve-none, not both');
+  const agentKind = values.agent ?? (/claude/i.test(path.basename(agentCmd[0])) ? 'claude-code' : undefined);
+  if (agentKind !== 'claude-code') {
+    throw new UsageError(`cannot tell which agent \`${agentCmd[0]}\` is; pass --agent claude-code (the only adapter so far)`);
+  }
+  const timeoutSec = values['approval-timeout'] ? Number(values['approval-timeout']) : 540;
+  if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new UsageError('--approval-timeout must be a positive number of seconds');
+  if (values.durability && values.durability !== 'fsync' && values.durability !== 'none') throw new UsageError('--durability is fsync or none');
+
+  const root = path.resolve(io.cwd, values.cwd ?? '.');
+  const modelIdx = agentCmd.indexOf('--model');
+  const modelId = modelIdx > 0 ? agentCmd[modelIdx + 1] ?? null : null;
+  await initShellParser({ wasmDir: __dirname });
+
+  let lane;
+  try {
+    lane = await openLane({
+      workspaceRoot: root,
+      policyFile: values.policy ? path.resolve(io.cwd, values.policy) : undefined,
+      managedFile: values.managed === 'none' ? false : values.managed ? path.resolve(io.cwd, values.managed) : undefined,
+      missionFile: values.mission ? path.resolve(io.cwd, values.mission) : undefined,
+      traceDir: path.resolve(io.cwd, values['trace-dir'] ?? defaultTraceDir()),
+      supervisor: values.supervisor ? parseSupervisor(values.supervisor) : supervisorFromGit(root),
+      agent: { name: agentKind, version: 'unknown' },
+      extensionVersion: VERSION,
+      modelId,
+      approvalTimeoutMs: timeoutSec * 1000,
+      hookTimeoutSeconds: Math.ceil(timeoutSec) + 60,
+      durability: values.durability === 'none' ? 'none' : 'fsync',
+    });
+  } catch (err) {
+    if (LaneError.is(err)) throw new PolicyError(err.reason);
+    throw err;
+  }
+
+  const broker = lane.broker;
+  broker.onDidChangeApprovals((pending) => {
+    for (const a of pending) {
+      if (handled.has(a.id)) continue;
+      handled.add(a.id);
+      if (values.approver) {
+        io.err(`agentlane: approval ${a.id} for ${a.tool} \`${a.summary}\` → asking the approver`);
+        void runApprover(values.approver, a, timeoutSec * 1000).then((answer) => {
+          try { broker.answerApproval(a.id, answer); } catch { /* already settled (timeout / freeze) */ }
+        });
+      } else {
+        const why = values['approve-none'] ? 'this headless lane approves nothing (--approve-none)' : 'no approver in this headless lane (pass --approver CMD)';
+        queueMicrotask(() => {
+          try { broker.answerApproval(a.id, { kind: 'deny', by: 'system', reason: why }); } catch { /* settled */ }
+        });
+      }
+    }
+  });
+  const handled = new Set<string>();
+  broker.onDidChangeState(({ state, reason }) => {
+    if (state === 'frozen') io.err(`agentlane: session frozen: ${reason ?? ''}`);
+  });
+  const onUsr1 = (): void => { void broker.freeze('operator (SIGUSR1)', 'kill switch: frozen by the operator', 'supervisor'); };
+  process.on('SIGUSR1', onUsr1);
+
+  const [cmd, ...rest] = agentCmd;
+  const child = spawn(cmd, [...rest, ...lane.agentArgs()], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...lane.agentEnv() },
+  });
+  const forward = (sig: NodeJS.Signals) => (): void => { child.kill(sig); };
+  const onInt = forward('SIGINT');
+  const onTerm = forward('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  const exitCode = await new Promise<number>((resolve) => {
+    child.on('error', (err) => {
+      io.err(`agentlane: cannot start \`${cmd}\`: ${err.message}`);
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 1)));
+  });
+  process.off('SIGUSR1', onUsr1);
+  process.off('SIGINT', onInt);
+  process.off('SIGTERM', onTerm);
+  await lane.close(exitCode === 0 ? 'agent exited' : `agent exited with ${exitCode}`, exitCode);
+  const cp = broker.checkpoint();
+  io.err(`agentlane: trace ${lane.traceFile} (${cp.seq + 1} events, head ${cp.head.slice(0, 16)}…)`);
+  return exitCode;
+}
+
+function signalNumber(sig: NodeJS.Signals): number {
+  const table: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+  return table[sig] ?? 0;
+}

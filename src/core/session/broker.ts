@@ -1,0 +1,344 @@
+/**
+ * One broker per supervised session: the same code in the extension host and in
+ * `agentlane run`. It decides every tool call with the policy, applies the session's state,
+ * limits and budget, holds `ask` decisions for a human, and writes every event durably to the
+ * trace before it answers (invariant 5). When it cannot decide, it denies (invariant 1).
+ */
+import { createHash } from 'node:crypto';
+import * as os from 'node:os';
+import type { Decision, Reason, ToolRequest } from '../policy/types';
+import type { CompiledPolicy } from '../policy/compile';
+import { tightestCap } from '../policy/compile';
+import { evaluate, type EvaluationContext } from '../policy/evaluate';
+import { canonicalJson } from '../trace/canonical';
+import { promptHash } from '../trace/redact';
+import type { Supervisor, TraceEvent, TraceEventInput } from '../trace/schema';
+import type { TraceCheckpoint } from '../trace/canonical';
+import { Emitter } from '../common/event';
+import { ApprovalQueue } from './approvals';
+import { summariseCall } from './summary';
+import type {
+  ApprovalAnswer, BrokerAnswer, DecisionRecord, FreezeCause, LimitsStatus, PendingApproval, SessionState, ToolCall,
+} from './types';
+
+/** The trace as the broker needs it (TraceWriter satisfies it). */
+export interface TraceSink {
+  append(input: TraceEventInput): Promise<TraceEvent>;
+  checkpoint(): TraceCheckpoint;
+  close(): Promise<void>;
+}
+
+/** Budget state asked on every decision (issue: budget meter). */
+export interface BudgetGate {
+  status(): { state: 'ok' | 'warn' | 'exceeded' | 'unknown'; reason?: string; freezeOnUnknown?: boolean };
+}
+
+export interface BrokerOptions {
+  sessionId: string;
+  missionId: string | null;
+  supervisor: Supervisor | null;
+  /** Who may answer approvals; defaults to the supervisor. */
+  answerers?: Supervisor[];
+  policy: CompiledPolicy;
+  policyFiles: Array<{ layer: Reason['layer']; file: string; hash: string }>;
+  ctx: EvaluationContext;
+  trace: TraceSink;
+  agent: { name: string; version: string };
+  modelId: string | null;
+  extensionVersion: string;
+  approvalTimeoutMs?: number;
+  budget?: BudgetGate;
+  now?: () => number;
+}
+
+const READ_ONLY_KINDS = new Set(['file.read']);
+const MAX_RECENT = 10000;
+
+export class SessionBroker {
+  private readonly approvals: ApprovalQueue;
+  private readonly grants = new Set<string>();
+  private _state: SessionState = 'starting';
+  private freezeReason: string | undefined;
+  private toolCalls = 0;
+  private startedAt = 0;
+  private minuteTimer: NodeJS.Timeout | undefined;
+  private readonly recent: DecisionRecord[] = [];
+  private readonly now: () => number;
+
+  private readonly _onDidDecide = new Emitter<DecisionRecord>();
+  readonly onDidDecide = this._onDidDecide.event;
+  private readonly _onDidChangeState = new Emitter<{ state: SessionState; reason?: string }>();
+  readonly onDidChangeState = this._onDidChangeState.event;
+  readonly onDidChangeApprovals;
+
+  constructor(private readonly opts: BrokerOptions) {
+    this.approvals = new ApprovalQueue(opts.approvalTimeoutMs ?? 540_000);
+    this.onDidChangeApprovals = this.approvals.onDidChange;
+    this.now = opts.now ?? Date.now;
+  }
+
+  get sessionId(): string { return this.opts.sessionId; }
+  get state(): SessionState { return this._state; }
+  get frozenBecause(): string | undefined { return this.freezeReason; }
+  get pendingApprovals(): PendingApproval[] { return this.approvals.pending; }
+  get decisions(): readonly DecisionRecord[] { return this.recent; }
+  get policy(): CompiledPolicy { return this.opts.policy; }
+  get supervisor(): Supervisor | null { return this.opts.supervisor; }
+  get missionId(): string | null { return this.opts.missionId; }
+  checkpoint(): TraceCheckpoint { return this.opts.trace.checkpoint(); }
+
+  limits(): LimitsStatus {
+    return {
+      toolCalls: this.toolCalls,
+      toolCallLimit: tightestCap(this.opts.policy, (l) => l.limits?.toolCalls)?.value,
+      elapsedMinutes: this.startedAt ? (this.now() - this.startedAt) / 60000 : 0,
+      minuteLimit: tightestCap(this.opts.policy, (l) => l.limits?.minutes)?.value,
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this._state !== 'starting') return;
+    await this.opts.trace.append({
+      event: 'session.start',
+      actor: 'system',
+      policy_hash: this.opts.policy.hash,
+      policy_files: this.opts.policyFiles,
+      agent: this.opts.agent,
+      model_id: this.opts.modelId,
+      extension_version: this.opts.extensionVersion,
+      cwd: this.opts.ctx.workspaceRoot,
+      host: os.hostname(),
+    });
+    this.startedAt = this.now();
+    this.setState('running');
+    const minutes = tightestCap(this.opts.policy, (l) => l.limits?.minutes);
+    if (minutes) {
+      this.minuteTimer = setTimeout(() => {
+        void this.freeze('system', `time limit reached: ${minutes.value} min (${describeRef(minutes.ref)})`, 'limit');
+      }, minutes.value * 60000);
+      this.minuteTimer.unref?.();
+    }
+  }
+
+  /** PreToolUse: decide, hold for a human when asked, record, answer. Never throws. */
+  async preToolUse(call: ToolCall): Promise<BrokerAnswer> {
+    try {
+      return await this.decide(call);
+    } catch (err) {
+      const reason = `agent lane could not decide (${err instanceof Error ? err.message : String(err)}); denied to stay safe`;
+      return deny('builtin.error', reason);
+    }
+  }
+
+  private async decide(call: ToolCall): Promise<BrokerAnswer> {
+    const req: ToolRequest = { tool: call.tool, input: call.input, cwd: call.cwd };
+    if (this._state === 'ended') return deny('session.ended', 'the supervised session has ended');
+    if (this._state === 'starting') return deny('session.starting', 'the supervised session has not started yet');
+
+    const evaluation = evaluate(req, this.opts.policy, this.opts.ctx);
+    const summary = summariseCall(req, evaluation.actions);
+    const readOnly = evaluation.actions.every((a) => READ_ONLY_KINDS.has(a.kind));
+    this.toolCalls++;
+
+    let decision: Decision = evaluation.decision;
+    let reasons: Reason[] = evaluation.reasons;
+    const override = (d: Decision, r: Reason): void => { decision = d; reasons = [r]; };
+
+    // Limits and budget, checked on every call; crossing one freezes the session.
+    const callLimit = tightestCap(this.opts.policy, (l) => l.limits?.toolCalls);
+    if (callLimit && this.toolCalls > callLimit.value && this._state === 'running') {
+      await this.freeze('system', `tool-call limit reached: ${callLimit.value} of ${callLimit.value} (${describeRef(callLimit.ref)})`, 'limit');
+    }
+    const budget = this.opts.budget?.status();
+    if (budget && this._state === 'running') {
+      if (budget.state === 'exceeded') await this.freeze('system', budget.reason ?? 'budget exceeded', 'budget');
+      else if (budget.state === 'unknown' && budget.freezeOnUnknown !== false) {
+        await this.freeze('system', budget.reason ?? 'the budget meter cannot tell the spend', 'budget');
+      }
+    }
+    if (this._state === 'frozen' && !(readOnly && decision !== 'deny')) {
+      if (!readOnly || decision === 'allow') {
+        override('deny', sessionReason('session.frozen', `session is frozen: ${this.freezeReason ?? 'by the supervisor'}; only reads are allowed`));
+      }
+    }
+
+    let approvalId: string | undefined;
+    if (decision === 'ask') {
+      const key = grantKey(call);
+      if (this.grants.has(key)) {
+        override('allow', sessionReason('session.allow-session', 'allowed for this session by the supervisor (same action approved before)'));
+      } else {
+        const answer = await this.holdForApproval(call, summary.text, evaluation.actions, reasons);
+        approvalId = answer.id;
+        if (answer.answer.kind === 'deny') {
+          override('deny', sessionReason('approval.denied', `denied by ${answer.answer.by}: ${answer.answer.reason}`));
+        } else {
+          if (answer.answer.kind === 'allow-session') this.grants.add(key);
+          const how = answer.answer.kind === 'allow-session' ? 'for this session' : 'once';
+          reasons = [sessionReason('approval.allowed', `approved ${how} by ${answer.answer.by} (${reasons[0]?.rule ?? 'ask'})`), ...reasons];
+          decision = 'allow';
+        }
+        // The session may have been frozen or ended while we waited for the human.
+        const stateNow = this._state as SessionState; // may have changed while we awaited the human
+        if (decision === 'allow' && (stateNow === 'ended' || (stateNow === 'frozen' && !readOnly))) {
+          override('deny', sessionReason('session.frozen', `session is ${this._state} since the approval was requested: ${this.freezeReason ?? ''}`.trim()));
+        }
+      }
+    }
+
+    const event = await this.record({
+      event: 'tool.decision',
+      actor: call.agentId ?? 'agent',
+      tool_use_id: call.toolUseId,
+      tool: call.tool,
+      action: summary.action,
+      actions: summary.counts,
+      cmd_hash: summary.cmdHash,
+      cmd_redacted: summary.cmdRedacted,
+      paths: summary.paths,
+      hosts: summary.hosts,
+      decision,
+      rules: reasons.map(stripReason),
+      policy_hash: this.opts.policy.hash,
+      model_id: this.opts.modelId,
+      ...(call.agentId ? { agent_id: call.agentId } : {}),
+    });
+    if (!event) return deny('trace.failed', `the trace could not be written (${this.freezeReason ?? 'write error'}); denied so nothing goes unrecorded`);
+
+    const record: DecisionRecord = {
+      seq: event.seq, ts: event.ts, toolUseId: call.toolUseId, tool: call.tool, summary: summary.text,
+      decision, reasons, agentId: call.agentId, approvalId,
+    };
+    this.recent.push(record);
+    if (this.recent.length > MAX_RECENT) this.recent.splice(0, this.recent.length - MAX_RECENT);
+    this._onDidDecide.fire(record);
+    return { decision, reasons, reason: formatReason(reasons[0]), approvalId };
+  }
+
+  private async holdForApproval(call: ToolCall, summary: string, actions: PendingApproval['actions'], reasons: Reason[]): Promise<{ id: string; answer: ApprovalAnswer }> {
+    const id = ApprovalQueue.newId();
+    const requested = await this.record({
+      event: 'approval.requested', actor: call.agentId ?? 'agent', approval_id: id, tool_use_id: call.toolUseId,
+      reason: formatReason(reasons[0]),
+    });
+    if (!requested) return { id, answer: { kind: 'deny', by: 'system', reason: 'the trace could not be written' } };
+    const answer = await this.approvals.wait({
+      id, toolUseId: call.toolUseId, tool: call.tool, summary, actions, reasons,
+      requestedAt: new Date(this.now()).toISOString(),
+      answerers: this.opts.answerers ?? (this.opts.supervisor ? [this.opts.supervisor] : []),
+      agentId: call.agentId,
+    });
+    await this.record({
+      event: 'approval.answered', actor: answer.by === 'system' ? 'system' : 'supervisor', approval_id: id,
+      answer: answer.kind, by: answer.by, reason: answer.kind === 'deny' ? answer.reason : null,
+    });
+    return { id, answer };
+  }
+
+  /** Human surfaces only (VS Code UI, headless --approver). Throws ApprovalError for unknown ids. */
+  answerApproval(id: string, answer: ApprovalAnswer): void {
+    this.approvals.answer(id, answer);
+  }
+
+  async postToolUse(r: { toolUseId: string; ok: boolean; exitCode: number | null; agentId?: string }): Promise<void> {
+    if (this._state === 'ended' || this._state === 'starting') return;
+    await this.record({ event: 'tool.result', actor: r.agentId ?? 'agent', tool_use_id: r.toolUseId, exit_code: r.exitCode, ok: r.ok });
+  }
+
+  /** Only the prompt's hash is kept (invariant 6). Returns a block reason when the session cannot take prompts. */
+  async promptSubmitted(prompt: string): Promise<string | undefined> {
+    if (this._state === 'ended') return 'the supervised session has ended';
+    const ok = await this.record({ event: 'prompt.submitted', actor: 'agent', prompt_hash: promptHash(prompt) });
+    if (!ok) return 'the trace could not be written';
+    return undefined;
+  }
+
+  /** Kill switch: every write, exec, network and MCP action is denied from now on. */
+  async freeze(by: string, reason: string, _cause: FreezeCause = 'supervisor'): Promise<void> {
+    if (this._state !== 'running') return;
+    this.freezeReason = reason;
+    this.setState('frozen', reason);
+    this.approvals.denyAll(by, `session frozen: ${reason}`);
+    await this.record({ event: 'session.freeze', actor: by === 'system' ? 'system' : 'supervisor', by, reason });
+  }
+
+  async unfreeze(by: string, reason: string | null): Promise<void> {
+    if (this._state !== 'frozen') return;
+    this.freezeReason = undefined;
+    this.setState('running');
+    await this.record({ event: 'session.unfreeze', actor: 'supervisor', by, reason });
+  }
+
+  /** Ends the session and seals the trace. Idempotent. */
+  async end(reason: string, exitCode: number | null): Promise<void> {
+    if (this._state === 'ended') return;
+    if (this.minuteTimer) clearTimeout(this.minuteTimer);
+    this.approvals.denyAll('system', `session ended: ${reason}`);
+    if (this._state !== 'starting') {
+      await this.record({ event: 'session.end', actor: 'system', reason, exit_code: exitCode });
+    }
+    this.setState('ended', reason);
+    try {
+      await this.opts.trace.close();
+    } finally {
+      this.approvals.dispose();
+    }
+  }
+
+  /** Appends durably; on failure freezes (fail closed) and returns undefined. */
+  async record(input: TraceEventInput): Promise<TraceEvent | undefined> {
+    try {
+      return await this.opts.trace.append(input);
+    } catch (err) {
+      const reason = `trace write failed: ${(err as { reason?: string }).reason ?? (err as Error).message}`;
+      this.freezeReason = reason;
+      if (this._state === 'running') this.setState('frozen', reason);
+      this.approvals.denyAll('system', reason);
+      return undefined;
+    }
+  }
+
+  private setState(state: SessionState, reason?: string): void {
+    this._state = state;
+    this._onDidChangeState.fire({ state, reason });
+  }
+}
+
+function grantKey(call: ToolCall): string {
+  return createHash('sha256').update(`${call.tool}\0${canonicalJson(call.input ?? null)}`).digest('hex');
+}
+
+function sessionReason(rule: string, message: string): Reason {
+  return { decision: 'deny', rule, layer: 'session', message };
+}
+
+function deny(rule: string, message: string): BrokerAnswer {
+  const r: Reason = { decision: 'deny', rule, layer: 'session', message };
+  return { decision: 'deny', reasons: [r], reason: formatReason(r) };
+}
+
+function stripReason(r: Reason): Reason {
+  const out: Reason = { decision: r.decision, rule: r.rule, layer: r.layer, message: r.message };
+  if (r.file) out.file = r.file;
+  if (r.line) out.line = r.line;
+  if (r.column) out.column = r.column;
+  return out;
+}
+
+/** The one line the agent sees: message plus where the rule lives. */
+export function formatReason(r: Reason | undefined): string {
+  if (!r) return 'denied by agent lane';
+  const where = r.line ? ` (${r.layer} ${r.rule}, ${shortFile(r.file)}:${r.line})` : ` (${r.layer} ${r.rule})`;
+  return `Agent Lane: ${r.message}${where}`;
+}
+
+function shortFile(f: string | undefined): string {
+  if (!f) return '';
+  const i = f.lastIndexOf('.agentlane/');
+  return i >= 0 ? f.slice(i) : f;
+}
+
+export function describeRef(ref: { layer: string; key: string; line?: number }): string {
+  const layer = ref.layer === 'workspace' || ref.layer === 'managed' ? 'policy' : ref.layer;
+  return `${layer} ${ref.key}${ref.line ? `, line ${ref.line}` : ''}`;
+}

@@ -1,0 +1,172 @@
+/**
+ * Opening a supervised lane: policy stack (+ mission), trace writer, broker, hook server and
+ * the agent's generated settings — the same composition for `agentlane run` and the extension.
+ */
+import { randomUUID } from 'node:crypto';
+import { promises as fsp, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadPolicyStack, type PolicyStack } from '../policy/loadFiles';
+import { formatProblem, type PolicyProblem } from '../policy/errors';
+import { makeGlobExpander, realpathOf } from '../policy/fsContext';
+import { loadMissionFromText } from '../mission/load';
+import type { Mission } from '../mission/schema';
+import { TraceWriter } from '../trace/writer';
+import type { Supervisor } from '../trace/schema';
+import { SessionBroker, type BudgetGate } from './broker';
+import { HookServer } from '../agents/claude-code/hookServer';
+import { claudeSettings } from '../agents/claude-code/settings';
+import type { StatusLinePayload } from '../agents/claude-code/payloads';
+
+export class LaneError extends Error {
+  constructor(readonly reason: string, readonly problems: PolicyProblem[] = []) {
+    super(reason);
+    this.name = 'LaneError';
+  }
+  static is(e: unknown): e is LaneError {
+    return e instanceof LaneError;
+  }
+}
+
+export interface LaneOptions {
+  workspaceRoot: string;
+  policyFile?: string;
+  managedFile?: string | false;
+  missionFile?: string;
+  traceDir: string;
+  supervisor: Supervisor | null;
+  agent: { name: string; version: string };
+  extensionVersion: string;
+  modelId?: string | null;
+  approvalTimeoutMs?: number;
+  hookTimeoutSeconds?: number;
+  /** Builds the statusLine command for interactive sessions (never runs headless). */
+  statusLineCommand?: (url: string, token: string) => string;
+  onStatusLine?: (p: StatusLinePayload) => string | undefined;
+  budget?: BudgetGate;
+  durability?: 'fsync' | 'none';
+  /** Base directory for the private session directory (default: the OS temp dir). */
+  privateDir?: string;
+}
+
+export interface Lane {
+  sessionId: string;
+  broker: SessionBroker;
+  server: HookServer;
+  stack: PolicyStack;
+  mission: Mission | undefined;
+  sessionDir: string;
+  settingsFile: string;
+  traceFile: string;
+  transcriptPath: string | undefined;
+  /** Arguments to append to `claude`. */
+  agentArgs(): string[];
+  /** Environment for the agent process. */
+  agentEnv(): Record<string, string>;
+  close(reason: string, exitCode: number | null): Promise<void>;
+}
+
+export async function openLane(opts: LaneOptions): Promise<Lane> {
+  const root = path.resolve(opts.workspaceRoot);
+  let mission: Mission | undefined;
+  const extraLayers = [];
+  const missionProblems: PolicyProblem[] = [];
+  if (opts.missionFile) {
+    let text: string;
+    try {
+      text = readFileSync(opts.missionFile, 'utf8');
+    } catch (err) {
+      throw new LaneError(`cannot read mission ${opts.missionFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const m = loadMissionFromText(text, opts.missionFile);
+    if (!m.ok) missionProblems.push(...m.errors);
+    else {
+      mission = m.mission;
+      extraLayers.push(m.layer);
+      if (mission.expires && Date.parse(mission.expires) < Date.now()) {
+        throw new LaneError(`mission ${mission.id} expired at ${mission.expires}: renew it (field \`expires\`) before starting a session`);
+      }
+    }
+  }
+  const stack = loadPolicyStack({ workspaceRoot: root, policyFile: opts.policyFile, managedFile: opts.managedFile, extraLayers });
+  const problems = [...stack.problems, ...missionProblems];
+  if (problems.length > 0) {
+    throw new LaneError(`the policy cannot be loaded, so no session starts:\n${problems.map(formatProblem).join('\n')}`, problems);
+  }
+  if (stack.workspaceMissing && opts.policyFile === undefined) {
+    throw new LaneError(`no policy at ${stack.workspaceFile}: create one first (Agent Lane: Create Policy, or see README "Policy file")`);
+  }
+  if (mission?.model && opts.modelId && opts.modelId !== mission.model) {
+    throw new LaneError(`mission ${mission.id} pins model \`${mission.model}\`, but the agent was asked for \`${opts.modelId}\``);
+  }
+
+  const sessionId = randomUUID();
+  const sessionDir = await fsp.mkdtemp(path.join(opts.privateDir ?? os.tmpdir(), 'agentlane-session-'));
+  await fsp.chmod(sessionDir, 0o700);
+  await fsp.mkdir(opts.traceDir, { recursive: true, mode: 0o700 });
+  const traceFile = path.join(opts.traceDir, `${sessionId}.trace.jsonl`);
+  const supervisor = opts.supervisor ?? mission?.supervisors[0] ?? null;
+  const trace = await TraceWriter.open(traceFile, {
+    sessionId, missionId: mission?.id ?? null, supervisor, durability: opts.durability ?? 'fsync',
+  });
+  const broker = new SessionBroker({
+    sessionId,
+    missionId: mission?.id ?? null,
+    supervisor,
+    answerers: mission?.supervisors,
+    policy: stack.policy,
+    policyFiles: stack.layers.map((l) => ({ layer: l.layer, file: l.file, hash: l.hash })),
+    ctx: {
+      workspaceRoot: root,
+      sessionSecrets: [sessionDir],
+      selfPaths: [path.resolve(opts.traceDir)],
+      realpath: realpathOf,
+      expandGlob: makeGlobExpander(),
+    },
+    trace,
+    agent: opts.agent,
+    modelId: opts.modelId ?? mission?.model ?? null,
+    extensionVersion: opts.extensionVersion,
+    approvalTimeoutMs: opts.approvalTimeoutMs,
+    budget: opts.budget,
+  });
+  let transcriptPath: string | undefined;
+  const server = new HookServer({
+    broker,
+    agentSessionId: sessionId,
+    onStatusLine: opts.onStatusLine,
+    onTranscript: (p) => { transcriptPath = p; },
+  });
+  const url = await server.listen();
+  const settingsFile = path.join(sessionDir, 'settings.json');
+  const settings = claudeSettings({
+    baseUrl: url,
+    token: server.token,
+    hookTimeoutSeconds: opts.hookTimeoutSeconds ?? 600,
+    statusLineCommand: opts.statusLineCommand?.(url, server.token),
+  });
+  await fsp.writeFile(settingsFile, JSON.stringify(settings, null, 2), { mode: 0o600 });
+  await broker.start();
+
+  let closed = false;
+  return {
+    sessionId, broker, server, stack, mission, sessionDir, settingsFile, traceFile,
+    get transcriptPath() { return transcriptPath; },
+    agentArgs: () => {
+      const args = ['--settings', settingsFile, '--session-id', sessionId];
+      if (mission?.model && !opts.modelId) args.push('--model', mission.model);
+      return args;
+    },
+    agentEnv: () => ({ AGENTLANE_SESSION_ID: sessionId }),
+    close: async (reason, exitCode) => {
+      if (closed) return;
+      closed = true;
+      try {
+        await broker.end(reason, exitCode);
+      } finally {
+        await server.close();
+        await fsp.rm(sessionDir, { recursive: true, force: true });
+      }
+    },
+  };
+}

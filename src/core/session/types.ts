@@ -1,0 +1,64 @@
+/** The broker's vocabulary: what agents send in, what the broker answers, what the UI sees. */
+import type { Action, Decision, Reason } from '../policy/types';
+import type { Supervisor } from '../trace/schema';
+
+export type SessionState = 'starting' | 'running' | 'frozen' | 'ended';
+
+/** A tool call normalised from any agent's hook payload. */
+export interface ToolCall {
+  toolUseId: string;
+  tool: string;
+  input: unknown;
+  cwd?: string;
+  /** Subagent id when the call comes from a subagent. */
+  agentId?: string;
+  agentType?: string;
+}
+
+export interface BrokerAnswer {
+  decision: Decision;
+  /** One line for the agent: the first reason, naming its rule. */
+  reason: string;
+  reasons: Reason[];
+  approvalId?: string;
+}
+
+export type ApprovalAnswer =
+  | { kind: 'allow-once'; by: string }
+  | { kind: 'allow-session'; by: string }
+  | { kind: 'deny'; by: string; reason: string };
+
+export interface PendingApproval {
+  id: string;
+  toolUseId: string;
+  tool: string;
+  /** Redacted summary of what the call does (command or paths), safe to show. */
+  summary: string;
+  actions: Action[];
+  reasons: Reason[];
+  requestedAt: string;
+  /** Who may answer: the session's supervisors. Empty = any human at the surface. */
+  answerers: Supervisor[];
+  agentId?: string;
+}
+
+export interface DecisionRecord {
+  seq: number;
+  ts: string;
+  toolUseId: string;
+  tool: string;
+  summary: string;
+  decision: Decision;
+  reasons: Reason[];
+  agentId?: string;
+  approvalId?: string;
+}
+
+export interface LimitsStatus {
+  toolCalls: number;
+  toolCallLimit?: number;
+  elapsedMinutes: number;
+  minuteLimit?: number;
+}
+
+export type FreezeCause = 'supervisor' | 'limit' | 'budget' | 'trace' | 'policy';
