@@ -18,7 +18,7 @@ import { Emitter } from '../common/event';
 import { ApprovalQueue } from './approvals';
 import { summariseCall } from './summary';
 import type {
-  ApprovalAnswer, BrokerAnswer, DecisionRecord, FreezeCause, LimitsStatus, PendingApproval, SessionState, ToolCall,
+  ApprovalAnswer, BrokerAnswer, CommitReview, DecisionRecord, FreezeCause, LimitsStatus, PendingApproval, SessionState, ToolCall,
 } from './types';
 
 /** The trace as the broker needs it (TraceWriter satisfies it). */
@@ -57,6 +57,7 @@ const MAX_RECENT = 10000;
 export class SessionBroker {
   private readonly approvals: ApprovalQueue;
   private readonly grants = new Set<string>();
+  private readonly acks = new Map<string, { ackId: string; by: string }>();
   private _state: SessionState = 'starting';
   private freezeReason: string | undefined;
   private toolCalls = 0;
@@ -223,7 +224,7 @@ export class SessionBroker {
     });
     if (!requested) return { id, answer: { kind: 'deny', by: 'system', reason: 'the trace could not be written' } };
     const answer = await this.approvals.wait({
-      id, toolUseId: call.toolUseId, tool: call.tool, summary, actions, reasons,
+      id, kind: 'tool', toolUseId: call.toolUseId, tool: call.tool, summary, actions, reasons,
       requestedAt: new Date(this.now()).toISOString(),
       answerers: this.opts.answerers ?? (this.opts.supervisor ? [this.opts.supervisor] : []),
       agentId: call.agentId,
@@ -233,6 +234,53 @@ export class SessionBroker {
       answer: answer.kind, by: answer.by, reason: answer.kind === 'deny' ? answer.reason : null,
     });
     return { id, answer };
+  }
+
+  /**
+   * A commit in this session waits for the supervisor to acknowledge its staged diff. The ack
+   * pins the staged tree; a retried commit of the same tree reuses it.
+   */
+  async requestCommitAck(review: CommitReview): Promise<{ ok: true; ackId: string; by: string } | { ok: false; reason: string }> {
+    if (this._state !== 'running') return { ok: false, reason: `the session is ${this._state}${this.freezeReason ? `: ${this.freezeReason}` : ''}` };
+    const known = this.acks.get(review.tree);
+    if (known) return { ok: true, ...known };
+    const id = ApprovalQueue.newId();
+    const requested = await this.record({
+      event: 'approval.requested', actor: 'agent', approval_id: id, tool_use_id: null,
+      reason: `commit of tree ${review.tree.slice(0, 12)} (${review.files.length} file(s)) waits for acknowledgement`,
+    });
+    if (!requested) return { ok: false, reason: 'the trace could not be written' };
+    const answer = await this.approvals.wait({
+      id, kind: 'commit', commit: review, toolUseId: '', tool: 'git commit',
+      summary: review.message ? `git commit: ${review.message.split('\n')[0]}` : 'git commit',
+      actions: [], reasons: [sessionReason('commits.requireAck', 'commits in a supervised session need the supervisor\'s acknowledgement')],
+      requestedAt: new Date(this.now()).toISOString(),
+      answerers: this.opts.answerers ?? (this.opts.supervisor ? [this.opts.supervisor] : []),
+    });
+    await this.record({
+      event: 'approval.answered', actor: answer.by === 'system' ? 'system' : 'supervisor', approval_id: id,
+      answer: answer.kind, by: answer.by, reason: answer.kind === 'deny' ? answer.reason : null,
+    });
+    if (answer.kind === 'deny') return { ok: false, reason: `changes requested by ${answer.by}: ${answer.reason}` };
+    const ack = await this.record({
+      event: 'commit.ack', actor: 'supervisor', ack_id: id, tree: review.tree, diff_hash: review.diffHash,
+      ack_by: answer.by, note: answer.kind === 'allow-once' ? answer.note ?? null : null,
+    });
+    if (!ack) return { ok: false, reason: 'the trace could not be written' };
+    this.acks.set(review.tree, { ackId: id, by: answer.by });
+    return { ok: true, ackId: id, by: answer.by };
+  }
+
+  /** post-commit: the commit that came out of an acknowledged tree. */
+  async recordCommit(c: { sha: string; tree: string }): Promise<boolean> {
+    const ack = this.acks.get(c.tree);
+    const ev = await this.record({ event: 'commit.recorded', actor: 'agent', commit_sha: c.sha, tree: c.tree, ack_id: ack?.ackId ?? null });
+    return ev !== undefined;
+  }
+
+  /** The acknowledgement given for a tree, if any (commit-msg trailers). */
+  ackFor(tree: string): { ackId: string; by: string } | undefined {
+    return this.acks.get(tree);
   }
 
   /** Human surfaces only (VS Code UI, headless --approver). Throws ApprovalError for unknown ids. */

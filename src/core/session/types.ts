@@ -24,12 +24,25 @@ export interface BrokerAnswer {
 }
 
 export type ApprovalAnswer =
-  | { kind: 'allow-once'; by: string }
+  | { kind: 'allow-once'; by: string; note?: string }
   | { kind: 'allow-session'; by: string }
   | { kind: 'deny'; by: string; reason: string };
 
+/** A commit waiting for the supervisor's acknowledgement of its staged diff. */
+export interface CommitReview {
+  /** `git write-tree` of the index: what the ack pins. */
+  tree: string;
+  /** SHA-256 of the staged diff text. */
+  diffHash: string;
+  files: Array<{ path: string; status: string }>;
+  message: string | null;
+}
+
 export interface PendingApproval {
   id: string;
+  /** `tool`: a tool call the policy asks about; `commit`: a staged diff waiting for acknowledgement. */
+  kind: 'tool' | 'commit';
+  commit?: CommitReview;
   toolUseId: string;
   tool: string;
   /** Redacted summary of what the call does (command or paths), safe to show. */
