@@ -131,10 +131,42 @@ function intersectTokens(a: Token[], b: Token[]): boolean {
  * `policyGlob` from the policy (picomatch with `dot: true`). Both absolute.
  */
 export function globsIntersect(commandGlob: string, policyGlob: string, bash = true): boolean {
+  // Cheap exits first: literal prefixes (and literal suffixes) that disagree cannot meet.
+  const pa = literalPrefix(commandGlob);
+  const pb = literalPrefix(policyGlob);
+  if (!pa.startsWith(pb) && !pb.startsWith(pa)) return false;
+  const sa = literalSuffix(commandGlob);
+  const sb = literalSuffix(policyGlob);
+  if (!sa.endsWith(sb) && !sb.endsWith(sa)) return false;
+  const key = `${bash ? 1 : 0}\0${commandGlob}\0${policyGlob}`;
+  const cached = memo.get(key);
+  if (cached !== undefined) return cached;
   const va = variants(tokenize(commandGlob, bash));
   const vb = variants(tokenize(policyGlob, false));
-  for (const x of va) for (const y of vb) if (intersectTokens(x, y)) return true;
-  return false;
+  let result = false;
+  outer: for (const x of va) for (const y of vb) if (intersectTokens(x, y)) { result = true; break outer; }
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, result);
+  return result;
+}
+
+/** Agents repeat themselves and policies are fixed: remember recent answers (bounded). */
+const memo = new Map<string, boolean>();
+const MEMO_LIMIT = 4096;
+
+const WILD = /[*?[{\\]/;
+
+function literalPrefix(glob: string): string {
+  const i = glob.search(WILD);
+  return i === -1 ? glob : glob.slice(0, i);
+}
+
+function literalSuffix(glob: string): string {
+  for (let i = glob.length - 1; i >= 0; i--) {
+    const c = glob[i];
+    if (c === '*' || c === '?' || c === ']' || c === '}' || c === '\\') return glob.slice(i + 1);
+  }
+  return glob;
 }
 
 export function isGlob(s: string): boolean {
