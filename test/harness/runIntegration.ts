@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { buildRunnerExtension } from './bundle';
 import { openWorkbench, startCodeServer, tailOf, type RunningCodeServer, type Workbench } from './codeServer';
 import { extensionHostLogs, findActivationFailure } from './extensionHostLog';
+import { printOutcome, printTotals, totalsOf, type WorkspaceOutcome } from './summary';
 import { createProfile, installAgentLane, installExtension, removeProfile, type Profile } from './profile';
 import { parseRunResults, RUN_CONFIG_FILE, WORKSPACE_ENV, type RunConfig, type RunResults } from '../runner-extension/src/protocol';
 
@@ -46,12 +47,8 @@ async function waitForResults(file: string, server: RunningCodeServer, profile: 
   throw new Error(`no results after ${timeoutMs} ms (is the runner extension activating? see the logs below)`);
 }
 
-interface WorkspaceRun {
-  readonly workspace: string;
-  readonly results?: RunResults;
-  readonly error?: string;
+interface WorkspaceRun extends WorkspaceOutcome {
   readonly profile: Profile;
-  readonly seconds: number;
 }
 
 async function runWorkspace(workspace: string, runnerDir: string, grep: string | undefined): Promise<WorkspaceRun> {
@@ -84,22 +81,6 @@ async function runWorkspace(workspace: string, runnerDir: string, grep: string |
   }
 }
 
-function report(run: WorkspaceRun): boolean {
-  const { results } = run;
-  console.log(`\nworkspace ${run.workspace}${results ? ` (VS Code ${results.vscodeVersion})` : ''} — ${run.seconds.toFixed(1)} s`);
-  if (!results) {
-    console.log(`  ✗ run failed: ${run.error}`);
-    return false;
-  }
-  for (const t of results.tests) {
-    const mark = t.state === 'passed' ? '✓' : t.state === 'failed' ? '✗' : '-';
-    console.log(`  ${mark} ${t.fullTitle}${t.state === 'pending' ? ' (skipped)' : ` (${t.durationMs} ms)`}`);
-    if (t.error) console.log(`      ${(t.error.stack ?? t.error.message).split('\n').slice(0, 8).join('\n      ')}`);
-  }
-  if (results.fatal) console.log(`  ✗ ${results.fatal}`);
-  return !results.fatal && results.failed === 0 && results.tests.length > 0;
-}
-
 function printLogs(run: WorkspaceRun): void {
   console.log(`\n--- ${run.workspace}: code-server log (tail) ---\n${tailOf(path.join(run.profile.root, 'code-server.log'), 30)}`);
   for (const log of extensionHostLogs(run.profile.userDataDir)) console.log(`--- ${log} (tail) ---\n${tailOf(log, 30)}`);
@@ -119,21 +100,14 @@ async function main(): Promise<number> {
     const runs: WorkspaceRun[] = [];
     for (const ws of workspaces) runs.push(await runWorkspace(ws, runnerDir, values.grep));
 
-    let passed = 0;
-    let failed = 0;
-    let pending = 0;
     for (const run of runs) {
-      const ok = report(run);
-      passed += run.results?.passed ?? 0;
-      pending += run.results?.pending ?? 0;
-      // A run that never reported counts as one failure so the total can't look green.
-      failed += run.results ? run.results.failed + (run.results.fatal ? 1 : 0) : 1;
-      if (!ok) printLogs(run);
+      if (!printOutcome(run)) printLogs(run);
       else if (!values.keep) removeProfile(run.profile);
     }
+    const totals = totalsOf(runs);
     console.log(`\nintegration: ${((Date.now() - started) / 1000).toFixed(1)} s for ${runs.length} workspace(s)`);
-    console.log(`${passed} passed, ${failed} failed${pending ? `, ${pending} skipped` : ''}`);
-    return failed === 0 && passed > 0 ? 0 : 1;
+    printTotals(totals);
+    return totals.failed === 0 && totals.passed > 0 ? 0 : 1;
   } finally {
     await cleanupAll();
     fs.rmSync(runnerDir, { recursive: true, force: true });

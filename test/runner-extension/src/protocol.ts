@@ -17,6 +17,8 @@ export const RUN_CONFIG_FILE = 'run-config.json';
 export const SUITES_BUNDLE = 'dist/suites.js';
 /** Env var through which suites learn the fixture (set by the runner before loading them). */
 export const WORKSPACE_ENV = 'AGENTLANE_TEST_WORKSPACE';
+/** Env var giving the results path to the test-electron index (code-server uses RunConfig). */
+export const RESULTS_ENV = 'AGENTLANE_TEST_RESULTS';
 
 export type TestState = 'passed' | 'failed' | 'pending';
 

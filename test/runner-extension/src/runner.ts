@@ -8,13 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseRunConfig, RUN_CONFIG_FILE, SUITES_BUNDLE, WORKSPACE_ENV, type RunConfig, type RunResults } from './protocol';
 import { runMocha } from './runMocha';
-
-function writeResults(resultsPath: string, results: RunResults): void {
-  // Atomic: the harness polls for the file and must never read half of it.
-  const tmp = `${resultsPath}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(results, null, 2));
-  fs.renameSync(tmp, resultsPath);
-}
+import { writeResults } from './writeResults';
 
 function readConfig(extensionPath: string): RunConfig {
   return parseRunConfig(JSON.parse(fs.readFileSync(path.join(extensionPath, RUN_CONFIG_FILE), 'utf8')));
