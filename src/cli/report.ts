@@ -1,0 +1,73 @@
+/**
+ * `agentlane report` — governance numbers per mission, session or period from a trace
+ * directory. The aggregation is core/audit/report.ts (pure); this file reads, verifies, prints.
+ */
+import * as path from 'node:path';
+import { auditCommand } from '../core/audit/cliSupport';
+import { sinceBound, untilBound } from '../core/audit/dates';
+import { AuditError } from '../core/audit/errors';
+import { scanDirectory } from '../core/audit/files';
+import { groupSessions, readTraceFile } from '../core/audit/readEvents';
+import { buildReport, type Counts, type GroupBy, type PeriodUnit, type Report } from '../core/audit/report';
+import { verifyTraceSet } from '../core/audit/verifyTraces';
+import { parse, UsageError, type Io } from './args';
+import { defaultTraceDir } from './paths';
+
+export const REPORT_USAGE = 'report [--trace-dir DIR] [--since DATE] [--until DATE] [--by mission|session|period] [--period month|day] [--json]';
+
+const BY: readonly GroupBy[] = ['mission', 'session', 'period'];
+const PERIODS: readonly PeriodUnit[] = ['month', 'day'];
+
+export async function reportCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, {
+    'trace-dir': { type: 'string' }, since: { type: 'string' }, until: { type: 'string' },
+    by: { type: 'string' }, period: { type: 'string' }, json: { type: 'boolean' },
+  });
+  const by = (values.by ?? 'mission') as GroupBy;
+  if (!BY.includes(by)) throw new UsageError(`--by must be one of ${BY.join(', ')}\nusage: agentlane ${REPORT_USAGE}`);
+  const period = (values.period ?? 'month') as PeriodUnit;
+  if (!PERIODS.includes(period)) throw new UsageError(`--period must be one of ${PERIODS.join(', ')}\nusage: agentlane ${REPORT_USAGE}`);
+  return auditCommand(io, async () => {
+    const dir = path.resolve(io.cwd, values['trace-dir'] ?? defaultTraceDir());
+    const since = values.since === undefined ? undefined : sinceBound(values.since);
+    const until = values.until === undefined ? undefined : untilBound(values.until);
+    const scan = await scanDirectory(dir);
+    if (scan.traces.length === 0) throw new AuditError('no-traces', `no *.trace.jsonl under \`${dir}\``);
+    const verdict = await verifyTraceSet(scan.traces, scan.checkpointLogs);
+    const sessions = groupSessions((await Promise.all(scan.traces.map(readTraceFile))).map((r) => r.parsed));
+    const report = buildReport(
+      sessions.map((s) => ({ events: s.events, intact: verdict.sessionIntact.get(s.sessionId) === true })),
+      { by, period, since, until },
+    );
+    if (values.json) io.out(JSON.stringify(report));
+    else printReport(io, report);
+    return 0;
+  });
+}
+
+const pct = (x: number | null): string => (x === null ? '-' : `${Math.round(x * 1000) / 10}%`);
+const usd = (x: number | null): string => (x === null ? '-' : `$${x.toFixed(2)}`);
+const list = (m: Record<string, number>): string => Object.entries(m).sort(([, a], [, b]) => b - a).map(([k, n]) => `${k} ${n}`).join(', ');
+
+function row(key: string, c: Counts): string[] {
+  return [
+    key, String(c.sessions), String(c.tool_calls), String(c.allows), String(c.asks), String(c.denies), String(c.egress_blocks),
+    String(c.freezes), `${c.completeness.commits_linked}/${c.commits}`, pct(c.completeness.intact_share), usd(c.cost_usd),
+  ];
+}
+
+function printReport(io: Io, r: Report): void {
+  const range = [r.since && `since ${r.since}`, r.until && `until ${r.until}`].filter(Boolean).join(' ');
+  io.out(`agent lane report by ${r.by}${r.period ? ` (${r.period})` : ''}${range ? `, ${range}` : ''}`);
+  const head = ['', 'sessions', 'calls', 'allow', 'ask', 'deny', 'egress', 'freezes', 'linked/commits', 'intact', 'cost'];
+  const rows = [head, ...r.groups.map((g) => row(g.key, g)), row('total', r.total)];
+  const widths = head.map((_, i) => Math.max(...rows.map((x) => x[i]!.length)));
+  for (const x of rows) io.out(x.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd());
+  for (const g of r.groups) {
+    const notes = [
+      Object.keys(g.denies_by_rule).length ? `denies: ${list(g.denies_by_rule)}` : '',
+      g.approvals.answered ? `approvals: ${g.approvals.allowed} allowed, ${g.approvals.denied} denied (by ${list(g.approvals.by)})` : '',
+    ].filter(Boolean);
+    if (notes.length) io.out(`${g.key}: ${notes.join('; ')}`);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The governance report as a pure function: sessions' events in, plain numbers out. No I/O, so
+ * the CLI, the extension and a later FinOps export (cost per mission, $ per merged PR) can all
+ * share it and tests compare whole results with deepStrictEqual.
+ */
+import type { TraceEvent, TraceEventOf } from '../trace/schema';
+
+export type GroupBy = 'mission' | 'session' | 'period';
+export type PeriodUnit = 'day' | 'month';
+
+export interface ReportSessionInput {
+  events: readonly TraceEvent[];
+  /** The session's chain verified intact (hashes, links, checkpoints). */
+  intact: boolean;
+}
+
+export interface ReportOptions {
+  by: GroupBy;
+  period?: PeriodUnit;
+  /** Inclusive / exclusive bounds (ms) on the session's start. */
+  since?: number;
+  until?: number;
+}
+
+export interface Counts {
+  sessions: number;
+  tool_calls: number;
+  allows: number;
+  /** Calls that waited for a human; their outcome is also counted in allows or denies. */
+  asks: number;
+  denies: number;
+  denies_by_rule: Record<string, number>;
+  approvals: { answered: number; allowed: number; denied: number; by: Record<string, number> };
+  /** Denied calls whose analysis found a network fetch. */
+  egress_blocks: number;
+  freezes: number;
+  commits: number;
+  /** Sum over sessions of each session's last (cumulative) cost; null when no session reported one. */
+  cost_usd: number | null;
+  completeness: {
+    sessions_intact: number;
+    /** Share of sessions whose chain is intact; null with no sessions. */
+    intact_share: number | null;
+    /** Agent commits preceded by an acknowledgement of the same tree, in an intact trace. */
+    commits_linked: number;
+    linked_share: number | null;
+  };
+}
+
+export interface ReportGroup extends Counts {
+  key: string;
+}
+
+export interface Report {
+  by: GroupBy;
+  period: PeriodUnit | null;
+  since: string | null;
+  until: string | null;
+  groups: ReportGroup[];
+  total: Counts;
+}
+
+const NO_MISSION = '(no mission)';
+
+/** Start of a session: its header's ts, else its first event's. */
+export function sessionStart(events: readonly TraceEvent[]): string | undefined {
+  return (events.find((e) => e.event === 'session.start') ?? events[0])?.ts;
+}
+
+/** The rule a deny is charged to: the first deny reason, else the first reason. */
+export function denyRule(ev: TraceEventOf<'tool.decision'>): string {
+  return (ev.rules.find((r) => r.decision === 'deny') ?? ev.rules[0])?.rule ?? '(no rule)';
+}
+
+/** Commit ↔ ack link: an ack of the same tree (and ack id, when the commit names one) before it. */
+export function isAcked(commit: TraceEventOf<'commit.recorded'>, events: readonly TraceEvent[]): boolean {
+  return events.some((e) => e.event === 'commit.ack' && e.seq < commit.seq && e.tree === commit.tree
+    && (commit.ack_id === null || e.ack_id === commit.ack_id));
+}
+
+/** Budget events carry the cumulative cost of the session: the latest is the total, never the sum. */
+export function sessionCost(events: readonly TraceEvent[]): number | null {
+  let cost: number | null = null;
+  for (const e of events) if (e.event === 'budget.usage') cost = Math.max(cost ?? 0, e.cost_usd);
+  return cost;
+}
+
+function empty(): Counts {
+  return {
+    sessions: 0, tool_calls: 0, allows: 0, asks: 0, denies: 0, denies_by_rule: {},
+    approvals: { answered: 0, allowed: 0, denied: 0, by: {} },
+    egress_blocks: 0, freezes: 0, commits: 0, cost_usd: null,
+    completeness: { sessions_intact: 0, intact_share: null, commits_linked: 0, linked_share: null },
+  };
+}
+
+const bump = (m: Record<string, number>, k: string, n = 1): void => { m[k] = (m[k] ?? 0) + n; };
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+function addSession(c: Counts, s: ReportSessionInput): void {
+  const { events } = s;
+  c.sessions++;
+  if (s.intact) c.completeness.sessions_intact++;
+  const asked = new Set(events.flatMap((e) => (e.event === 'approval.requested' && e.tool_use_id ? [e.tool_use_id] : [])));
+  for (const e of events) {
+    switch (e.event) {
+      case 'tool.decision':
+        c.tool_calls++;
+        if (e.decision === 'ask' || asked.has(e.tool_use_id)) c.asks++;
+        if (e.decision === 'allow') c.allows++;
+        if (e.decision === 'deny') {
+          c.denies++;
+          bump(c.denies_by_rule, denyRule(e));
+          if (e.action === 'net.fetch' || e.actions.some((a) => a.kind === 'net.fetch')) c.egress_blocks++;
+        }
+        break;
+      case 'approval.answered':
+        c.approvals.answered++;
+        if (e.answer === 'deny') c.approvals.denied++;
+        else c.approvals.allowed++;
+        bump(c.approvals.by, e.by);
+        break;
+      case 'session.freeze':
+        c.freezes++;
+        break;
+      case 'commit.recorded':
+        c.commits++;
+        if (s.intact && isAcked(e, events)) c.completeness.commits_linked++;
+        break;
+      default:
+        break;
+    }
+  }
+  const cost = sessionCost(events);
+  if (cost !== null) c.cost_usd = round6((c.cost_usd ?? 0) + cost);
+}
+
+function finish(c: Counts): Counts {
+  const share = (n: number, d: number): number | null => (d === 0 ? null : n / d);
+  c.completeness.intact_share = share(c.completeness.sessions_intact, c.sessions);
+  c.completeness.linked_share = share(c.completeness.commits_linked, c.commits);
+  return c;
+}
+
+function groupKey(s: ReportSessionInput, opts: ReportOptions): string {
+  const first = s.events.find((e) => e.event === 'session.start') ?? s.events[0]!;
+  switch (opts.by) {
+    case 'mission': return first.mission_id ?? NO_MISSION;
+    case 'session': return first.session_id;
+    case 'period': return (sessionStart(s.events) ?? '').slice(0, (opts.period ?? 'month') === 'day' ? 10 : 7);
+  }
+}
+
+export function buildReport(sessions: readonly ReportSessionInput[], opts: ReportOptions): Report {
+  const inRange = sessions.filter((s) => {
+    const start = sessionStart(s.events);
+    if (start === undefined) return false;
+    const t = Date.parse(start);
+    return (opts.since === undefined || t >= opts.since) && (opts.until === undefined || t < opts.until);
+  });
+  // Sessions in start order, so `--by session` reads as a timeline.
+  inRange.sort((a, b) => (sessionStart(a.events)! < sessionStart(b.events)! ? -1 : sessionStart(a.events)! > sessionStart(b.events)! ? 1 : 0));
+  const groups = new Map<string, Counts>();
+  const total = empty();
+  for (const s of inRange) {
+    const key = groupKey(s, opts);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = empty()));
+    addSession(g, s);
+    addSession(total, s);
+  }
+  const keys = [...groups.keys()];
+  if (opts.by !== 'session') keys.sort();
+  return {
+    by: opts.by,
+    period: opts.by === 'period' ? opts.period ?? 'month' : null,
+    since: opts.since === undefined ? null : new Date(opts.since).toISOString(),
+    until: opts.until === undefined ? null : new Date(opts.until).toISOString(),
+    groups: keys.map((key) => ({ key, ...finish(groups.get(key)!) })),
+    total: finish(total),
+  };
+}
