@@ -20,7 +20,21 @@ node_bin="$node_dir/bin/node"
 entry="$cs_dir/node_modules/code-server/out/node/entry.js"
 want_stamp="{\"node\":\"$NODE_VERSION\",\"codeServer\":\"$CODE_SERVER_VERSION\",\"nodeBin\":\"$node_bin\",\"entry\":\"$entry\"}"
 
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ -x "$node_bin" ] && [ -f "$entry" ]; then
+installed() {
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ -x "$node_bin" ] && [ -f "$entry" ]
+}
+
+if installed; then
+  echo "$entry"
+  exit 0
+fi
+
+# Two runs at once (a developer's test run and a demo, say) would delete each other's
+# half-installed trees: take a lock, then look again in case the other run just finished.
+mkdir -p "$dest"
+exec 9>"$dest/.setup.lock"
+flock 9
+if installed; then
   echo "$entry"
   exit 0
 fi
@@ -38,7 +52,6 @@ if ! dpkg-query -W -f='${Status}' libkrb5-dev 2>/dev/null | grep -q 'install ok 
   fail "libkrb5-dev is missing (code-server's kerberos addon needs it); run scripts/setup-system.sh first"
 fi
 
-mkdir -p "$dest"
 rm -f "$stamp"
 log="$dest/setup-vscode.log"
 : >"$log"
