@@ -1,0 +1,107 @@
+/**
+ * The PostgreSQL ledger schema, as versioned migrations (`agentlane ledger init` applies the
+ * missing ones under an advisory lock, so concurrent inits are safe and re-running is a no-op).
+ *
+ * The database enforces what the sync engine promises, so a buggy or hostile client cannot
+ * break it either:
+ *   - append-only: UPDATE, DELETE and TRUNCATE raise ALRO1 on both tables;
+ *   - chain: a new event must have seq = head seq + 1 and prev = head hash (genesis zeros at
+ *     seq 0), else ALGAP / ALCHN. A row at or below the head is let through to ON CONFLICT,
+ *     which skips it; the client then compares the stored hash with its own (re-send path);
+ *   - a checkpoint must pin a stored (seq, hash).
+ * Grant the sync role INSERT and SELECT only; the table owner runs init.
+ */
+export const SCHEMA_VERSION_TABLE = 'agentlane_schema_version';
+export const EVENTS_TABLE = 'agentlane_trace_events';
+export const CHECKPOINTS_TABLE = 'agentlane_checkpoints';
+
+/** Custom SQLSTATEs raised by the triggers (five characters, class "AL"). */
+export const SQLSTATE = { appendOnly: 'ALRO1', gap: 'ALGAP', chain: 'ALCHN' } as const;
+
+/** Arbitrary constant key of the migration advisory lock ("agentlan" in ASCII). */
+export const MIGRATION_LOCK_KEY = '7018141131592052078';
+
+export const MIGRATIONS: readonly string[] = [
+  // v1
+  `
+CREATE TABLE ${EVENTS_TABLE} (
+  session_id  text        NOT NULL,
+  seq         bigint      NOT NULL CHECK (seq >= 0),
+  prev        char(64)    NOT NULL CHECK (prev ~ '^[0-9a-f]{64}$'),
+  hash        char(64)    NOT NULL CHECK (hash ~ '^[0-9a-f]{64}$'),
+  event       text        NOT NULL,
+  ts          timestamptz NOT NULL,
+  raw         text        NOT NULL,
+  mission_id  text,
+  actor       text        NOT NULL,
+  decision    text,
+  tool        text,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (session_id, seq)
+);
+CREATE INDEX ${EVENTS_TABLE}_decision_idx ON ${EVENTS_TABLE} (decision, ts) WHERE decision IS NOT NULL;
+
+CREATE TABLE ${CHECKPOINTS_TABLE} (
+  session_id  text        NOT NULL,
+  seq         bigint      NOT NULL,
+  head        char(64)    NOT NULL,
+  ts          timestamptz NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (session_id, seq)
+);
+
+CREATE FUNCTION agentlane_reject_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION 'agentlane ledger table % is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
+    USING ERRCODE = '${SQLSTATE.appendOnly}';
+END
+$fn$;
+
+CREATE FUNCTION agentlane_check_chain() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  head_seq  bigint;
+  head_hash char(64);
+BEGIN
+  SELECT e.seq, e.hash INTO head_seq, head_hash FROM ${EVENTS_TABLE} e
+    WHERE e.session_id = NEW.session_id ORDER BY e.seq DESC LIMIT 1;
+  IF head_seq IS NOT NULL AND NEW.seq <= head_seq THEN
+    RETURN NEW;
+  END IF;
+  IF NEW.seq <> COALESCE(head_seq, -1) + 1 THEN
+    RAISE EXCEPTION 'agentlane ledger gap in session %: the head is seq %, seq % was sent', NEW.session_id, COALESCE(head_seq, -1), NEW.seq
+      USING ERRCODE = '${SQLSTATE.gap}', DETAIL = COALESCE(head_seq, -1)::text || ' ' || NEW.seq::text;
+  END IF;
+  IF NEW.prev <> COALESCE(head_hash, repeat('0', 64)) THEN
+    RAISE EXCEPTION 'agentlane ledger chain break in session % at seq %: prev does not match the stored head', NEW.session_id, NEW.seq
+      USING ERRCODE = '${SQLSTATE.chain}', DETAIL = COALESCE(head_seq, -1)::text || ' ' || COALESCE(head_hash, repeat('0', 64)) || ' ' || NEW.prev;
+  END IF;
+  RETURN NEW;
+END
+$fn$;
+
+CREATE FUNCTION agentlane_check_checkpoint() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM ${EVENTS_TABLE} e WHERE e.session_id = NEW.session_id AND e.seq = NEW.seq AND e.hash = NEW.head) THEN
+    RAISE EXCEPTION 'agentlane checkpoint of session % at seq % does not pin a stored event', NEW.session_id, NEW.seq
+      USING ERRCODE = '${SQLSTATE.chain}', DETAIL = NEW.seq::text || ' ' || NEW.head || ' ' || NEW.head;
+  END IF;
+  RETURN NEW;
+END
+$fn$;
+
+CREATE TRIGGER ${EVENTS_TABLE}_chain BEFORE INSERT ON ${EVENTS_TABLE}
+  FOR EACH ROW EXECUTE FUNCTION agentlane_check_chain();
+CREATE TRIGGER ${EVENTS_TABLE}_append_only BEFORE UPDATE OR DELETE ON ${EVENTS_TABLE}
+  FOR EACH ROW EXECUTE FUNCTION agentlane_reject_change();
+CREATE TRIGGER ${EVENTS_TABLE}_no_truncate BEFORE TRUNCATE ON ${EVENTS_TABLE}
+  FOR EACH STATEMENT EXECUTE FUNCTION agentlane_reject_change();
+CREATE TRIGGER ${CHECKPOINTS_TABLE}_pins BEFORE INSERT ON ${CHECKPOINTS_TABLE}
+  FOR EACH ROW EXECUTE FUNCTION agentlane_check_checkpoint();
+CREATE TRIGGER ${CHECKPOINTS_TABLE}_append_only BEFORE UPDATE OR DELETE ON ${CHECKPOINTS_TABLE}
+  FOR EACH ROW EXECUTE FUNCTION agentlane_reject_change();
+CREATE TRIGGER ${CHECKPOINTS_TABLE}_no_truncate BEFORE TRUNCATE ON ${CHECKPOINTS_TABLE}
+  FOR EACH STATEMENT EXECUTE FUNCTION agentlane_reject_change();
+`,
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
