@@ -8,6 +8,7 @@ import { policyCheck } from './policyCheck';
 import { policyTest } from './policyTest';
 import { policyExplain } from './policyExplain';
 import { runCommand } from './run';
+import { statuslineCommand } from './statusline';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -16,6 +17,7 @@ const COMMANDS: Partial<Record<string, Command>> = {
   'policy test': policyTest,
   'policy explain': policyExplain,
   run: runCommand,
+  statusline: (args, io) => statuslineCommand(args, io),
 };
 
 const USAGE = `usage: agentlane <command>

@@ -4,6 +4,10 @@ export const Commands = {
   createPolicy: 'agentLane.createPolicy',
   reloadPolicy: 'agentLane.reloadPolicy',
   explainPath: 'agentLane.explainPath',
+  startSession: 'agentLane.startSession',
+  freezeSession: 'agentLane.freezeSession',
+  unfreezeSession: 'agentLane.unfreezeSession',
+  stopSession: 'agentLane.stopSession',
 } as const;
 
 export const Settings = {

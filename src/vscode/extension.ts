@@ -6,9 +6,15 @@ import * as vscode from 'vscode';
 import { initShellParser } from '../core/shell';
 import { PolicyService } from './policyService';
 import { registerPolicyCommands } from './policyCommands';
+import { SessionController } from './sessionController';
+import { registerSessionCommands } from './sessionCommands';
+import { registerApprovalNotifications } from './approvalNotifications';
+import { OUTPUT_CHANNEL } from './constants';
 
+/** What other extensions (and our integration tests) can reach. */
 export interface AgentLaneApi {
   readonly policy: PolicyService;
+  readonly sessions: SessionController;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AgentLaneApi> {
@@ -16,10 +22,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<AgentL
     // The parser's wasm ships next to this bundle (esbuild.mjs copies it into dist/).
     await initShellParser({ wasmDir: __dirname });
     const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
     const policy = new PolicyService(root);
-    context.subscriptions.push(policy, ...registerPolicyCommands(policy));
+    const sessions = new SessionController(context, policy, output);
+    context.subscriptions.push(
+      output, policy, sessions,
+      ...registerPolicyCommands(policy),
+      ...registerSessionCommands(sessions, () => policy.workspaceRoot),
+      registerApprovalNotifications(sessions),
+    );
     policy.reload();
-    return { policy };
+    return { policy, sessions };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     void vscode.window.showErrorMessage(`Agent Lane failed to start: ${reason}`);

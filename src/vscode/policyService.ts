@@ -34,6 +34,11 @@ export class PolicyService extends Disposable {
     return this.current;
   }
 
+  /** The managed policy file named by the machine setting, or undefined for the platform default. */
+  get managedFile(): string | undefined {
+    return managedPolicyFile();
+  }
+
   get workspaceRoot(): string | undefined {
     return this.root?.fsPath;
   }
