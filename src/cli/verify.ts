@@ -5,6 +5,8 @@
  */
 import * as path from 'node:path';
 import { AuditError } from '../core/audit/errors';
+import { LedgerError } from '../core/ledger/errors';
+import { parseLedgerUrl, type SinkAddress } from '../core/ledger/openSink';
 import { resolveTraceInputs } from '../core/audit/files';
 import { checkManifest, type ManifestProblem } from '../core/audit/manifest';
 import { verifyTraceSet, type FileVerdict } from '../core/audit/verifyTraces';
@@ -15,18 +17,19 @@ export const VERIFY_USAGE = 'verify <trace file | directory>… | --ledger URL |
 
 /**
  * Ledger URLs this build reads back: a directory ledger (`dir:PATH`, `file://PATH` or a plain
- * path). PostgreSQL and OTLP ledgers cannot be verified from here yet: there is no reader.
+ * path), parsed by the ledger module so both commands agree on addresses. PostgreSQL and OTLP
+ * ledgers cannot be verified from here: the ledger sinks offer no reader (OTLP never can).
  */
 export function ledgerDirectory(url: string, cwd: string): string {
-  const m = /^([a-z][a-z0-9+.-]*):(.*)$/i.exec(url);
-  if (!m || /^[a-z]:[\\/]/i.test(url)) return path.resolve(cwd, url);
-  const [, scheme, rest] = m;
-  switch (scheme!.toLowerCase()) {
-    case 'dir': return path.resolve(cwd, rest!.replace(/^\/\/(?=\/)/, ''));
-    case 'file': return path.resolve(cwd, decodeURIComponent(new URL(url).pathname));
-    default:
-      throw new AuditError('unsupported-ledger', `cannot read a \`${scheme}:\` ledger back yet; verify a directory ledger (dir:PATH) or export the traces to a directory first`);
+  let address: SinkAddress;
+  try {
+    address = parseLedgerUrl(url, cwd);
+  } catch (err) {
+    if (LedgerError.is(err)) throw new UsageError(err.message);
+    throw err;
   }
+  if (address.kind === 'directory') return address.target;
+  throw new AuditError('unsupported-ledger', `cannot read a ${address.kind} ledger (${address.display}) back yet; verify a directory ledger (dir:PATH) or export the traces to a directory first`);
 }
 
 export async function verifyCommand(args: string[], io: Io): Promise<number> {

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { verifyCommand } from '../../../src/cli/verify';
+import { openSink } from '../../../src/core/ledger/openSink';
 import type { TraceEvent } from '../../../src/core/trace/schema';
 import { forgeLine, memoryIo, readLines, rehashFrom, SessionBuilder, tempDir, writeLines } from './traceBuilder';
 
@@ -118,7 +119,23 @@ describe('agentlane verify', () => {
     assert.equal((await verifyJson(dir, '--ledger', `dir:${dir}`)).code, 0);
     const io = memoryIo(dir);
     assert.equal(await verifyCommand(['--ledger', 'postgres://localhost/agentlane'], io), 2);
-    assert.match(io.stderr[0]!, /cannot read a `postgres:` ledger back/);
+    assert.match(io.stderr[0]!, /cannot read a postgres ledger \(postgres:\/\/localhost\/agentlane\) back yet/);
+  });
+
+  it('verifies what the real directory ledger sink wrote, against its checkpoints.log', async () => {
+    const ledger = path.join(dir, 'ledger');
+    const sink = openSink(`dir:${ledger}`);
+    await sink.init?.();
+    const lines = readLines(file);
+    await sink.append('S-1', events.map((event, i) => ({ seq: event.seq, hash: event.hash, prev: event.prev, raw: lines[i]!, event })));
+    await sink.checkpoint?.({ session_id: 'S-1', seq: 11, head: events[11]!.hash, ts: '2026-06-01T10:00:00.000Z' });
+    await sink.close();
+    const intact = await verifyJson(dir, '--ledger', `dir:${ledger}`);
+    assert.equal(intact.code, 0, intact.text);
+    const stored = readdirSync(ledger).find((f) => f.endsWith('.trace.jsonl'))!;
+    writeLines(path.join(ledger, stored), readLines(path.join(ledger, stored)).slice(0, 8));
+    const cut = await verifyJson(dir, '--ledger', ledger);
+    assert.deepEqual(cut.json.files.map((f) => [f.kind, f.seq]), [['truncated', 8]]);
   });
 
   it('exits 1 when a directory holds no traces, and 2 for a path that does not exist', async () => {
