@@ -1,0 +1,135 @@
+/**
+ * The live budget of one session: the transcript (main file and subagent files, one shared
+ * de-duplicating accumulator) read incrementally, cross-checked with the CLI's own cost
+ * estimate, against the tightest caps of the policy layers (and any raise the supervisor gave
+ * this session). It is the broker's BudgetGate: asked on every decision.
+ */
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import type { CompiledPolicy, Setting, RuleRef } from '../policy/compile';
+import { tightestCap } from '../policy/compile';
+import type { BudgetGate } from '../session/broker';
+import { TranscriptMeter, TranscriptReadError } from './reader';
+import { UsageAccumulator } from './usage';
+import { meterReading, type MeterReading } from './meter';
+import { evaluateCaps, type Cap, type CapEvaluation, type Caps } from './caps';
+import type { PriceTable } from './prices';
+
+export interface BudgetSnapshot {
+  reading: MeterReading;
+  caps: CapEvaluation;
+  usdCap?: number;
+  tokenCap?: number;
+  /** Why the spend is unknown, when it is. */
+  unknown?: string;
+  raisedBy?: string;
+}
+
+function capOf(s: Setting<number> | undefined): Cap | undefined {
+  if (!s) return undefined;
+  const ref: RuleRef = s.ref;
+  return { limit: s.value, source: { layer: ref.layer, file: ref.file, line: ref.line, key: ref.key } };
+}
+
+export class SessionMeter implements BudgetGate {
+  private readonly accumulator = new UsageAccumulator();
+  private readonly meters = new Map<string, TranscriptMeter>();
+  private mainTranscript: string | undefined;
+  private cliUsd: number | undefined;
+  private usdCap: Cap | undefined;
+  private readonly tokenCap: Cap | undefined;
+  private raisedBy: string | undefined;
+  private readError: string | undefined;
+  private last: BudgetSnapshot | undefined;
+
+  constructor(private readonly policy: CompiledPolicy, private readonly prices: PriceTable) {
+    this.usdCap = capOf(tightestCap(policy, (l) => l.budget?.usd));
+    this.tokenCap = capOf(tightestCap(policy, (l) => l.budget?.tokens));
+  }
+
+  /** From every hook payload; the first one names the session's transcript. */
+  setTranscript(file: string): void {
+    if (!this.mainTranscript) this.mainTranscript = file;
+  }
+
+  /** The CLI's own estimate (statusLine `cost.total_cost_usd`, print-mode `result`). */
+  setCliCost(usd: number): void {
+    if (Number.isFinite(usd) && usd >= 0) this.cliUsd = Math.max(this.cliUsd ?? 0, usd);
+  }
+
+  /** A supervisor raises the USD cap for this session only (recorded in the trace by the caller). */
+  raise(by: string, usd: number): { from: number; to: number } {
+    const from = this.usdCap?.limit ?? 0;
+    this.usdCap = { limit: usd, source: { layer: 'session', file: `(raised by ${by})`, key: 'budget.usd' } };
+    this.raisedBy = by;
+    return { from, to: usd };
+  }
+
+  /** Reads what the transcripts gained since the last call and re-evaluates the caps. */
+  refresh(): BudgetSnapshot {
+    this.readError = undefined;
+    for (const file of this.transcriptFiles()) {
+      let meter = this.meters.get(file);
+      if (!meter) {
+        meter = new TranscriptMeter(file, { accumulator: this.accumulator });
+        this.meters.set(file, meter);
+      }
+      try {
+        meter.read();
+      } catch (err) {
+        this.readError = TranscriptReadError.is(err) ? err.reason : (err as Error).message;
+      }
+    }
+    // Before the first hook names a transcript there is no spend to read yet: count zero usage.
+    const reading = this.mainTranscript || this.cliUsd === undefined
+      ? meterReading({ usage: this.accumulator.totals(), cliUsd: this.cliUsd, prices: this.prices })
+      : meterReading({ cliUsd: this.cliUsd, prices: this.prices });
+    const caps: Caps = {};
+    if (this.usdCap) caps.usd = this.usdCap;
+    if (this.tokenCap) caps.tokens = this.tokenCap;
+    const evaluation = evaluateCaps(caps, { usd: reading.usd ?? 0, tokens: reading.tokens.total });
+    const unknown = this.readError ?? (reading.certain ? undefined : reading.uncertainReasons.join('; '));
+    this.last = { reading, caps: evaluation, usdCap: this.usdCap?.limit, tokenCap: this.tokenCap?.limit, unknown, raisedBy: this.raisedBy };
+    return this.last;
+  }
+
+  get snapshot(): BudgetSnapshot | undefined {
+    return this.last;
+  }
+
+  status(): ReturnType<BudgetGate['status']> {
+    const s = this.refresh();
+    const onUnknown = this.onUnknown();
+    if (s.caps.level === 'exceeded') return { state: 'exceeded', reason: s.caps.exceeded[0] };
+    if (s.unknown && (this.usdCap || this.tokenCap)) {
+      return { state: 'unknown', reason: `the budget meter cannot tell the spend: ${s.unknown}`, freezeOnUnknown: onUnknown === 'freeze' };
+    }
+    if (s.caps.level === 'warn') return { state: 'warn', reason: s.caps.statuses.find((c) => c.level === 'warn')?.reason };
+    return { state: 'ok' };
+  }
+
+  private onUnknown(): 'freeze' | 'warn' {
+    // Tightening: any layer asking to freeze wins.
+    let v: 'freeze' | 'warn' = 'freeze';
+    let set = false;
+    for (const l of this.policy.layers) {
+      const s = l.budget?.onUnknown?.value;
+      if (s === 'freeze') return 'freeze';
+      if (s === 'warn') { v = 'warn'; set = true; }
+    }
+    return set ? v : 'freeze';
+  }
+
+  private transcriptFiles(): string[] {
+    if (!this.mainTranscript) return [];
+    const files = [this.mainTranscript];
+    // Subagents write beside the session: <project>/<session>/subagents/agent-<id>.jsonl
+    const dir = path.join(path.dirname(this.mainTranscript), path.basename(this.mainTranscript, '.jsonl'), 'subagents');
+    try {
+      for (const f of readdirSync(dir)) if (f.endsWith('.jsonl')) files.push(path.join(dir, f));
+    } catch {
+      // No subagents yet.
+    }
+    return files;
+  }
+}
