@@ -215,6 +215,13 @@ function groupAlive(pid: number): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Waits for `p` at most `ms`; leaves no timer behind (mocha waits for pending timers). */
+async function withTimeout(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((r) => { timer = setTimeout(r, ms); })]);
+  clearTimeout(timer);
+}
+
 export function agentEnv(d: LaneDirs, apiUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -286,7 +293,7 @@ export async function runLane(o: RunLaneOptions): Promise<LaneRun> {
     if (o.signal) await deliverSignal(o.signal, pid, api, d, exited);
     const { code, signal } = await exited;
     // After a SIGKILL the orphaned CLI keeps our pipes open until it finishes on its own.
-    await Promise.race([closed, sleep(o.signal?.signal === 'SIGKILL' ? 60_000 : 10_000)]);
+    await withTimeout(closed, o.signal?.signal === 'SIGKILL' ? 60_000 : 10_000);
     clearTimeout(timer);
     killGroup(pid);
     for (let i = 0; i < 100 && groupAlive(pid); i++) await sleep(20);

@@ -1,0 +1,76 @@
+// Scenario 9: the broker dies mid-session (SIGKILL to `agentlane run`). The orphaned CLI goes
+// on, but every later tool call is blocked by `onFailure: "block"` (fail closed): no side
+// effects, and the model is told why. The helper kills the orphan's process group at the end.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cleanupAllLanes, runLane, type LaneRun } from '../support/lane';
+import { describeRun, POLICY, requirePrereqs, SECRET_FILES } from './common';
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('lane: broker killed mid-session (fail closed)', function () {
+  this.timeout(120_000);
+  let r: LaneRun;
+
+  before(async function () {
+    requirePrereqs();
+    r = await runLane({
+      policy: POLICY,
+      files: SECRET_FILES,
+      script: (d) => [
+        { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/first.ts'), content: 'first\n' }, id: 'toolu_first' }] },
+        { delayMs: 1500, toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/second.ts'), content: 'second\n' }, id: 'toolu_second' }] },
+        { toolUses: [{ name: 'Bash', input: { command: 'echo third > src/third.txt' }, id: 'toolu_third' }] },
+        { toolUses: [{ name: 'Read', input: { file_path: path.join(d.ws, '.env') }, id: 'toolu_env' }] },
+        { text: 'done' },
+      ],
+      signal: { signal: 'SIGKILL', afterTurnRequests: 2 },
+    });
+  });
+  after(async () => {
+    await r?.cleanup();
+    await cleanupAllLanes();
+  });
+
+  it('the lane died by SIGKILL; the orphaned CLI finished its script', () => {
+    assert.equal(r.signal, 'SIGKILL', describeRun(r));
+    // The CLI's stdout is inherited from the lane: its result line still reached us.
+    assert.equal(r.result?.subtype, 'success', describeRun(r));
+    const denials = r.result?.permission_denials;
+    assert.ok(Array.isArray(denials) && denials.length === 3, JSON.stringify(denials));
+  });
+
+  it('no tool call after the kill was executed', () => {
+    assert.equal(fs.readFileSync(r.file('src/first.ts'), 'utf8'), 'first\n');
+    assert.equal(fs.existsSync(r.file('src/second.ts')), false);
+    assert.equal(fs.existsSync(r.file('src/third.txt')), false);
+    assert.ok(!r.api.allRequestText().includes('ENV-CANARY'), 'the .env content reached the model');
+  });
+
+  it('the model was told the calls were blocked because onFailure is "block"', () => {
+    for (const id of ['toolu_second', 'toolu_third', 'toolu_env']) {
+      const t = r.toolResults().find((x) => x.tool_use_id === id);
+      assert.equal(t?.is_error, true, `${id}\n${describeRun(r)}`);
+      assert.match(t?.content ?? '', /blocking because onFailure is "block"/, t?.content);
+    }
+  });
+
+  it('the trace up to the kill is intact: one decision, no end', () => {
+    assert.ok(r.verify.ok, JSON.stringify(r.verify));
+    assert.deepEqual(r.decisions().map((x) => [x.toolUseId, x.decision]), [['toolu_first', 'allow']]);
+    assert.equal(r.events('session.end').length, 0);
+  });
+
+  it('no process of the run is left', async () => {
+    await r.cleanup();
+    assert.equal(groupAlive(r.pid), false);
+  });
+});

@@ -1,0 +1,138 @@
+// Scenarios 7 and 8: the kill switch (SIGUSR1 to `agentlane run`) and limits (tool calls,
+// minutes) freeze the session mid-run: later writes and execs are denied with "session is
+// frozen", reads still go through, and the trace records session.freeze with the reason.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cleanupAllLanes, runLane, type LaneRun } from '../support/lane';
+import { assertTraceSound, describeRun, lineOf, POLICY, requirePrereqs, SECRET_FILES } from './common';
+
+function assertFrozenDeny(r: LaneRun, id: string, why: RegExp): void {
+  const d = r.decisions().find((x) => x.toolUseId === id);
+  assert.ok(d, `no decision for ${id}\n${describeRun(r)}`);
+  assert.equal(d.decision, 'deny', `${id}: ${d.message}`);
+  assert.equal(d.rule, 'session.frozen');
+  assert.match(d.message, /^session is frozen: /);
+  assert.match(d.message, why);
+  const t = r.toolResults().find((x) => x.tool_use_id === id);
+  assert.equal(t?.is_error, true);
+  assert.match(t?.content ?? '', /Agent Lane: session is frozen: /);
+}
+
+describe('lane: freeze', function () {
+  this.timeout(120_000);
+  before(requirePrereqs);
+  after(cleanupAllLanes);
+
+  describe('kill switch: SIGUSR1 between two tool calls', () => {
+    let r: LaneRun;
+    before(async () => {
+      r = await runLane({
+        policy: POLICY,
+        files: SECRET_FILES,
+        script: (d) => [
+          { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/before.ts'), content: 'before\n' }, id: 'toolu_before' }] },
+          // The fake holds this answer: the signal lands (and the freeze is traced) meanwhile.
+          { delayMs: 1500, toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/after.ts'), content: 'after\n' }, id: 'toolu_after_write' }] },
+          { toolUses: [{ name: 'Bash', input: { command: 'echo x > src/after.txt' }, id: 'toolu_after_exec' }] },
+          { toolUses: [{ name: 'Read', input: { file_path: path.join(d.ws, 'README.md') }, id: 'toolu_after_read' }] },
+          { text: 'done' },
+        ],
+        signal: { signal: 'SIGUSR1', afterTurnRequests: 2, thenAwaitEvent: 'session.freeze' },
+      });
+    });
+    after(() => r?.cleanup());
+
+    it('the write before the signal landed; the write and exec after it did not', () => {
+      assert.equal(r.exitCode, 0, describeRun(r));
+      assert.equal(fs.readFileSync(r.file('src/before.ts'), 'utf8'), 'before\n');
+      assert.equal(fs.existsSync(r.file('src/after.ts')), false);
+      assert.equal(fs.existsSync(r.file('src/after.txt')), false);
+    });
+
+    it('later writes and execs are denied with "session is frozen", reads are allowed', () => {
+      assertFrozenDeny(r, 'toolu_after_write', /kill switch: frozen by the operator; only reads are allowed/);
+      assertFrozenDeny(r, 'toolu_after_exec', /kill switch/);
+      assert.equal(r.decisions().find((x) => x.toolUseId === 'toolu_after_read')?.decision, 'allow');
+      assert.ok(r.api.allRequestText().includes('hello from the readme'));
+      assert.match(r.stderr, /agentlane: session frozen: kill switch: frozen by the operator/);
+    });
+
+    it('the trace has session.freeze by the operator, between the decisions', () => {
+      assertTraceSound(r);
+      const f = r.events('session.freeze');
+      assert.equal(f.length, 1);
+      assert.equal(f[0]?.by, 'operator (SIGUSR1)');
+      assert.equal(f[0]?.actor, 'supervisor');
+      assert.equal(f[0]?.reason, 'kill switch: frozen by the operator');
+      const seqOf = (id: string): number => r.decisions().find((x) => x.toolUseId === id)?.event.seq ?? -1;
+      assert.ok(seqOf('toolu_before') < (f[0]?.seq ?? -1) && (f[0]?.seq ?? -1) < seqOf('toolu_after_write'));
+    });
+  });
+
+  describe('limits.toolCalls: 2', () => {
+    const policy = `${POLICY}limits:\n  toolCalls: 2\n`;
+    let r: LaneRun;
+    before(async () => {
+      r = await runLane({
+        policy,
+        files: SECRET_FILES,
+        script: (d) => [
+          { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/one.ts'), content: '1\n' }, id: 'toolu_call_1' }] },
+          { toolUses: [{ name: 'Bash', input: { command: 'echo 2 > src/two.txt' }, id: 'toolu_call_2' }] },
+          { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/three.ts'), content: '3\n' }, id: 'toolu_call_3' }] },
+          { toolUses: [{ name: 'Bash', input: { command: 'echo 4 > src/four.txt' }, id: 'toolu_call_4' }] },
+          { text: 'done' },
+        ],
+      });
+    });
+    after(() => r?.cleanup());
+
+    it('two calls ran, the third and fourth did not', () => {
+      assert.equal(r.exitCode, 0, describeRun(r));
+      assert.ok(fs.existsSync(r.file('src/one.ts')));
+      assert.ok(fs.existsSync(r.file('src/two.txt')));
+      assert.equal(fs.existsSync(r.file('src/three.ts')), false);
+      assert.equal(fs.existsSync(r.file('src/four.txt')), false);
+    });
+
+    it('the trace has the freeze naming the limit and its line, then frozen denies', () => {
+      assertTraceSound(r);
+      const line = lineOf(policy, 'toolCalls: 2');
+      const f = r.events('session.freeze');
+      assert.equal(f.length, 1, describeRun(r));
+      assert.equal(f[0]?.reason, `tool-call limit reached: 2 of 2 (policy limits.toolCalls, line ${line})`);
+      assert.equal(f[0]?.by, 'system');
+      assert.deepEqual(r.decisions().map((x) => x.decision), ['allow', 'allow', 'deny', 'deny']);
+      assertFrozenDeny(r, 'toolu_call_3', /tool-call limit reached: 2 of 2/);
+      assertFrozenDeny(r, 'toolu_call_4', /tool-call limit reached/);
+    });
+  });
+
+  describe('limits.minutes: 0.02', () => {
+    const policy = `${POLICY}limits:\n  minutes: 0.02\n`;
+    let r: LaneRun;
+    before(async () => {
+      r = await runLane({
+        policy,
+        files: SECRET_FILES,
+        script: (d) => [
+          // 0.02 min = 1.2 s; the first answer comes well after that.
+          { delayMs: 3000, toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/late.ts'), content: 'late\n' }, id: 'toolu_late' }] },
+          { text: 'done' },
+        ],
+      });
+    });
+    after(() => r?.cleanup());
+
+    it('a write after the time limit is denied and the freeze names limits.minutes', () => {
+      assert.equal(r.exitCode, 0, describeRun(r));
+      assert.equal(fs.existsSync(r.file('src/late.ts')), false);
+      assertTraceSound(r);
+      const f = r.events('session.freeze');
+      assert.equal(f.length, 1, describeRun(r));
+      assert.equal(f[0]?.reason, `time limit reached: 0.02 min (policy limits.minutes, line ${lineOf(policy, 'minutes: 0.02')})`);
+      assertFrozenDeny(r, 'toolu_late', /time limit reached/);
+    });
+  });
+});
