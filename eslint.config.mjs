@@ -22,11 +22,18 @@ export default tseslint.config(
     },
   },
   {
+    // Protocol files are shared by host and page: they may import zod, nothing from either side.
+    files: ['src/vscode/webview/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'protocol files are shared with the page.' }], patterns: [{ group: ['../*', '!../protocol/*'], message: 'protocol files import only zod and each other.' }] }],
+    },
+  },
+  {
     files: ['media/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'webview code runs in a page: it cannot import vscode.' }],
-        patterns: [{ group: ['**/src/core/**', '**/src/vscode/**', '!**/protocol*'], message: 'webviews only import the typed protocol files, never host code.' }],
+        patterns: [{ group: ['**/src/core/**', '**/src/vscode/**', '!**/src/vscode/webview/protocol/**'], message: 'webviews only import the typed protocol files (src/vscode/webview/protocol/*), never host code.' }],
       }],
     },
   },
