@@ -9,6 +9,9 @@ import { policyTest } from './policyTest';
 import { policyExplain } from './policyExplain';
 import { runCommand } from './run';
 import { statuslineCommand } from './statusline';
+import { verifyCommand, VERIFY_USAGE } from './verify';
+import { exportCommand, traceQueryCommand, EXPORT_USAGE, TRACE_QUERY_USAGE } from './export';
+import { reportCommand, REPORT_USAGE } from './report';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -18,6 +21,10 @@ const COMMANDS: Partial<Record<string, Command>> = {
   'policy explain': policyExplain,
   run: runCommand,
   statusline: (args, io) => statuslineCommand(args, io),
+  verify: verifyCommand,
+  export: exportCommand,
+  'trace query': traceQueryCommand,
+  report: reportCommand,
 };
 
 const USAGE = `usage: agentlane <command>
@@ -28,7 +35,11 @@ const USAGE = `usage: agentlane <command>
   policy explain PATH [--cwd DIR] [--policy FILE] [--managed FILE|none] [--json]
   run [--cwd DIR] [--policy FILE] [--managed FILE|none] [--mission FILE] [--trace-dir DIR]
       [--approver CMD | --approve-none] [--approval-timeout SEC] [--supervisor "Name <email>"]
-      -- <agent command and args>`;
+      -- <agent command and args>
+  ${VERIFY_USAGE}
+  ${EXPORT_USAGE}
+  ${TRACE_QUERY_USAGE}
+  ${REPORT_USAGE}`;
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [a, b, ...rest] = argv;
