@@ -198,12 +198,25 @@ export async function findWebviewFrame(page: Page, selector: string, timeoutMs =
   throw new Error(`no webview with \`${selector}\` within ${timeoutMs} ms`);
 }
 
-/** Runs a command by its palette title (e.g. "Agent Lane: Reload Policy"), as a person would. */
-export async function runCommandFromPalette(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
+/**
+ * Runs a command by its palette title (e.g. "Agent Lane: Reload Policy"), as a person would.
+ * The palette lists commands as of the moment it opens, and extension commands appear only
+ * once the extension host has registered them, so an attempt that finds nothing is retried.
+ */
+export async function runCommandFromPalette(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  while (Date.now() < deadline) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const found = await row.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+    if (found) {
+      await row.click();
+      return;
+    }
+    await page.keyboard.press('Escape');
+  }
+  throw new Error(`command \`${title}\` never appeared in the command palette within ${timeoutMs} ms`);
 }

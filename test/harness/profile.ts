@@ -21,6 +21,8 @@ export const TEST_USER_SETTINGS: Readonly<Record<string, unknown>> = {
   'update.mode': 'none',
   // Built-in AI/chat features would try to reach their service; there is no network here.
   'chat.disableAIFeatures': true,
+  // The secondary side bar would open empty (its chat view is disabled) and eat screenshot width.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   // The git extension scans the workspace on startup; our tests don't need it (2 cores).
   'git.enabled': false,
 };
