@@ -107,3 +107,38 @@ describe('lane: shell bypass attempts with real side effects', function () {
     assert.deepEqual([...ran], ['toolu_control']);
   });
 });
+
+// BUG: src/core/shell/words.ts:140 (wildcardFor) — a word that *starts* with a substitution or
+// variable (`$(echo $HOME)/.ssh/config`, `$(ls -d /tmp/agentlane-session-*)/settings.json`) becomes
+// the cwd-relative glob `**/…`, but the substitution may expand to an absolute path. The read is
+// then judged as a read inside the workspace, misses absolute denies (`~/.ssh/**`, the session's
+// settings) and is allowed: the file's content reaches the model. Suggested fix: a leading
+// dynamic segment becomes `/**` (anywhere), not `**` (below cwd). Un-skip when fixed.
+describe('lane: shell bypass through a leading command substitution', function () {
+  this.timeout(120_000);
+  const SSH_MARKER = 'SSH-CONFIG-CANARY-91be';
+
+  it.skip('BUG: `cat $(echo $HOME)/.ssh/config` reads a file under the denied ~/.ssh/**', async function () {
+    requirePrereqs();
+    const r = await runLane({
+      policy: CORPUS_POLICY,
+      files: { 'src/index.ts': 'export {};\n' },
+      homeFiles: { '.ssh/config': `Host x # ${SSH_MARKER}\n` },
+      script: [
+        { toolUses: [{ name: 'Bash', input: { command: 'cat $(echo $HOME)/.ssh/config > src/leak-ssh.txt' }, id: 'toolu_subst_home' }] },
+        { toolUses: [{ name: 'Bash', input: { command: 'cat $(ls -d $TMPDIR/agentlane-session-*)/settings.json' }, id: 'toolu_subst_settings' }] },
+        { text: 'done' },
+      ],
+    });
+    try {
+      assertTraceSound(r);
+      const byId = new Map(r.decisions().map((x) => [x.toolUseId, x]));
+      assert.equal(byId.get('toolu_subst_home')?.decision, 'deny', describeRun(r));
+      assert.equal(byId.get('toolu_subst_settings')?.decision, 'deny', describeRun(r));
+      assert.equal(fs.existsSync(r.file('src/leak-ssh.txt')), false);
+      assertNoLeak(r, [SSH_MARKER, 'Bearer ']);
+    } finally {
+      await r.cleanup();
+    }
+  });
+});

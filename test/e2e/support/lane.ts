@@ -56,6 +56,8 @@ export interface RunLaneOptions {
   policy: string;
   /** Workspace files (relative path → content), committed in the initial commit. */
   files?: OrFn<Record<string, string>>;
+  /** Files in the agent's private HOME (relative path → content). */
+  homeFiles?: Record<string, string>;
   /** Main conversation turns … */
   script?: OrFn<Turn[]>;
   /** … or several conversations (subagents are matched by their prompt). */
@@ -239,6 +241,10 @@ export function agentEnv(d: LaneDirs, apiUrl: string, extra: Record<string, stri
 export async function runLane(o: RunLaneOptions): Promise<LaneRun> {
   const d = makeDirs();
   writeWorkspace(d, o.policy, resolve(o.files, d) ?? {});
+  for (const [rel, content] of Object.entries(o.homeFiles ?? {})) {
+    fs.mkdirSync(path.dirname(path.join(d.home, rel)), { recursive: true });
+    fs.writeFileSync(path.join(d.home, rel), content, { mode: 0o600 });
+  }
   const script = resolve(o.script, d);
   const conversations = resolve(o.conversations, d);
   const api = await startFakeAnthropic({ script, conversations: conversations ? [...conversations] : undefined });
