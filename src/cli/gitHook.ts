@@ -27,6 +27,7 @@ import { writeTrailers } from '../core/git/trailers';
 const DEFAULT_ACK_TIMEOUT_S = 600;
 const SHORT_TIMEOUT_MS = 30_000;
 const BLOCKED = 'Agent Lane: commit blocked:';
+const NOT_RECORDED = 'Agent Lane: commit not recorded in the trace:';
 
 interface Channel { url: string; token: string }
 
@@ -56,7 +57,11 @@ export async function gitHookCommand(args: string[], io: Io, env: NodeJS.Process
         return await commitMsg(io, env, file);
       }
       case 'post-commit': {
-        await postCommit(io, env);
+        try {
+          await postCommit(io, env);
+        } catch (err) {
+          io.err(`${NOT_RECORDED} ${err instanceof Error ? err.message : String(err)}`);
+        }
         return await chain();
       }
       default:
@@ -70,11 +75,11 @@ export async function gitHookCommand(args: string[], io: Io, env: NodeJS.Process
   }
 }
 
-async function channel(io: Io, env: NodeJS.ProcessEnv): Promise<Channel | undefined> {
+async function channel(io: Io, env: NodeJS.ProcessEnv, prefix = BLOCKED): Promise<Channel | undefined> {
   const url = env.AGENTLANE_HOOK_URL;
   const tokenFile = env.AGENTLANE_HOOK_TOKEN_FILE;
   if (!url || !tokenFile) {
-    io.err(`${BLOCKED} this git hook runs outside a supervised session (AGENTLANE_HOOK_URL / AGENTLANE_HOOK_TOKEN_FILE are not set)`);
+    io.err(`${prefix} this git hook runs outside a supervised session (AGENTLANE_HOOK_URL / AGENTLANE_HOOK_TOKEN_FILE are not set)`);
     return undefined;
   }
   try {
@@ -83,7 +88,7 @@ async function channel(io: Io, env: NodeJS.ProcessEnv): Promise<Channel | undefi
   } catch {
     // The session directory is removed when the session ends: same as unreachable.
   }
-  io.err(`${BLOCKED} the supervising session is unreachable (its token file is gone: the session has ended)`);
+  io.err(`${prefix} the supervising session is unreachable (its token file is gone: the session has ended)`);
   return undefined;
 }
 
@@ -146,7 +151,7 @@ async function commitMsg(io: Io, env: NodeJS.ProcessEnv, file: string): Promise<
 
 /** The commit exists already: a failure here is reported, it cannot undo anything. */
 async function postCommit(io: Io, env: NodeJS.ProcessEnv): Promise<void> {
-  const ch = await channel(io, env);
+  const ch = await channel(io, env, NOT_RECORDED);
   if (!ch) return;
   const head = await headCommit(io.cwd);
   const r = answer(await postHook(ch.url, GIT_ROUTES.postCommit, ch.token, head, SHORT_TIMEOUT_MS), PostCommitAnswer);

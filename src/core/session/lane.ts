@@ -17,6 +17,10 @@ import { SessionBroker, type BudgetGate } from './broker';
 import { HookServer } from '../agents/claude-code/hookServer';
 import { claudeSettings } from '../agents/claude-code/settings';
 import type { StatusLinePayload } from '../agents/claude-code/payloads';
+// git hooks (issue "Audit evidence", commits) — owned by src/core/git
+import { gitRoutes } from '../git/routes';
+import { setupLaneGitHooks } from '../git/laneHooks';
+import { gitHookEnv } from '../git/hookScripts';
 
 export class LaneError extends Error {
   constructor(readonly reason: string, readonly problems: PolicyProblem[] = []) {
@@ -47,6 +51,8 @@ export interface LaneOptions {
   durability?: 'fsync' | 'none';
   /** Base directory for the private session directory (default: the OS temp dir). */
   privateDir?: string;
+  /** Absolute path of the bundled CLI (`dist/cli.js`): when given, git commits in the agent's env wait for the ack. */
+  cliPath?: string;
 }
 
 export interface Lane {
@@ -136,8 +142,14 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     agentSessionId: sessionId,
     onStatusLine: opts.onStatusLine,
     onTranscript: (p) => { transcriptPath = p; },
+    extraRoutes: gitRoutes(broker),
   });
   const url = await server.listen();
+  // --- git hooks: core.hooksPath → <sessionDir>/git-hooks (src/core/git/hookScripts.ts) ---
+  const gitHooks = opts.cliPath
+    ? await setupLaneGitHooks({ sessionDir, workspaceRoot: root, cliPath: path.resolve(opts.cliPath), token: server.token })
+    : undefined;
+  // --- end git hooks ---
   const settingsFile = path.join(sessionDir, 'settings.json');
   const settings = claudeSettings({
     baseUrl: url,
@@ -157,7 +169,7 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
       if (mission?.model && !opts.modelId) args.push('--model', mission.model);
       return args;
     },
-    agentEnv: () => ({ AGENTLANE_SESSION_ID: sessionId }),
+    agentEnv: () => ({ AGENTLANE_SESSION_ID: sessionId, ...(gitHooks ? gitHookEnv(gitHooks, url) : {}) }),
     close: async (reason, exitCode) => {
       if (closed) return;
       closed = true;
