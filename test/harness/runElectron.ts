@@ -8,7 +8,6 @@
  * On Linux without a display run it under `xvfb-run -a`.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runTests } from '@vscode/test-electron';
@@ -61,7 +60,9 @@ async function runWorkspace(workspace: string, testsIndex: string): Promise<Work
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { workspace: { type: 'string', multiple: true } } });
   if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
-  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentlane-electron-tests-'));
+  // Inside the extension folder (out/ is git- and vsce-ignored): VS Code then resolves the
+  // suites' `require('vscode')` to Agent Lane's own API object, as for any extension test.
+  const outDir = path.join(REPO_ROOT, 'out', 'integration-electron');
   try {
     const index = await buildElectronTests(outDir);
     const outcomes: WorkspaceOutcome[] = [];
