@@ -138,7 +138,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     dir,
     kill: async () => { await run(asUser, pgCtl, ['-D', data, '-m', 'immediate', 'stop']); },
     start: async () => { await startServer(); },
-    restart: async () => { await run(asUser, pgCtl, ['-D', data, '-o', opts, '-m', 'fast', '-w', 'restart']); },
+    // -l matters: without a log file the new postmaster keeps our stdout pipe open.
+    restart: async () => { await run(asUser, pgCtl, ['-D', data, '-o', opts, '-l', path.join(dir, 'server.log'), '-m', 'fast', '-w', 'restart']); },
     destroy: async () => {
       if (destroyed) return;
       destroyed = true;

@@ -140,14 +140,19 @@ export class PostgresSink implements LedgerSink {
       throw pgError(e, doing, this.display, sessionId);
     }
     let broken = false;
+    // A checked-out client whose server goes away emits 'error' besides failing the query;
+    // without a listener that event would crash the process.
+    const onError = (): void => { broken = true; };
+    client.on('error', onError);
     try {
       return await work(client);
     } catch (e) {
       const le = pgError(e, doing, this.display, sessionId);
       // A connection that failed mid-query is not reused: the pool opens a fresh one.
-      broken = le.reason === 'unreachable' || le.reason === 'unavailable';
+      broken ||= le.reason === 'unreachable' || le.reason === 'unavailable';
       throw le;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

@@ -7,6 +7,7 @@ import { backoffDelay } from '../../../src/core/ledger/backoff';
 import { CursorStore } from '../../../src/core/ledger/cursor';
 import { DirectorySink, nodeDirectoryFs, type DirectoryFs } from '../../../src/core/ledger/directorySink';
 import { BrokenTraceError, LedgerConflictError, LedgerError } from '../../../src/core/ledger/errors';
+import type { LedgerSink } from '../../../src/core/ledger/sink';
 import { LedgerSync, type LedgerSyncStatus } from '../../../src/core/ledger/sync';
 import { verifyTraceFile } from '../../../src/core/trace/verify';
 import { appendTrace, fileLines, instantClock, sessionLines, SwitchableSink, writeTrace } from './builders';
@@ -27,7 +28,7 @@ describe('ledger: sync engine (directory ledger)', () => {
 
   const ledgerFile = (sid: string) => path.join(ledgerDir, `${sid}.trace.jsonl`);
 
-  function engine(sink = new DirectorySink(ledgerDir, 'dir-test'), extra: Partial<ConstructorParameters<typeof LedgerSync>[0]> = {}) {
+  function engine(sink: LedgerSink = new DirectorySink(ledgerDir, 'dir-test'), extra: Partial<ConstructorParameters<typeof LedgerSync>[0]> = {}) {
     const clock = instantClock();
     return { sync: new LedgerSync({ sink, stateDir, clock, random: () => 1, batchMaxLines: 40, ...extra }), clock, sink };
   }
