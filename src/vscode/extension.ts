@@ -10,6 +10,7 @@ import { SessionController } from './sessionController';
 import { registerSessionCommands } from './sessionCommands';
 import { registerApprovalNotifications } from './approvalNotifications';
 import { OUTPUT_CHANNEL } from './constants';
+import { PolicyDecorations } from './decorations';
 
 /** What other extensions (and our integration tests) can reach. */
 export interface AgentLaneApi {
@@ -30,6 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AgentL
       ...registerPolicyCommands(policy),
       ...registerSessionCommands(sessions, () => policy.workspaceRoot),
       registerApprovalNotifications(sessions),
+      new PolicyDecorations(policy, sessions),
     );
     policy.reload();
     return { policy, sessions };
