@@ -90,6 +90,8 @@ export function otlpError(e: unknown, display: string): LedgerError {
     if (status === 401 || status === 403) return new LedgerError('permission', `${where}: HTTP ${status} ${msg}`, { cause: e });
     return new LedgerError('rejected', `${where}: HTTP ${status} ${msg}`, { cause: e });
   }
+  // After its own retries on 429/5xx the exporter reports this, without the status.
+  if (/retryable status/i.test(msg)) return new LedgerError('unavailable', `${where}: the collector keeps answering "try later" (${msg})`, { cause: e });
   const code = errnoCode(e);
   if (isNetworkCode(code)) return new LedgerError('unreachable', `${where}: ${msg} (${code})`, { cause: e });
   // Timeouts, "retryable status" after the exporter's own retries, concurrency limits: all
