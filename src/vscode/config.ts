@@ -19,3 +19,20 @@ export function managedPolicyFile(): string | undefined {
 export function agentCommand(): string {
   return section().get<string>(Settings.agentCommand, 'claude') || 'claude';
 }
+
+/** Extra arguments for the agent command, kept as a list so prompts with spaces survive. */
+export function agentArgs(): string[] {
+  const v = section().get<unknown>('agent.args', []);
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/**
+ * Start a supervised session as soon as the workspace opens: `false`, `true` (no mission),
+ * or a mission file relative to the workspace. For teams where every agent run is supervised.
+ */
+export function autoStartSession(): { missionFile?: string } | undefined {
+  const v = section().get<unknown>('autoStartSession', false);
+  if (v === true) return {};
+  if (typeof v === 'string' && v.trim()) return { missionFile: v.trim() };
+  return undefined;
+}

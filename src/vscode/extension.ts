@@ -3,6 +3,8 @@
  * Activation errors are shown to the user and rethrown, never swallowed.
  */
 import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { autoStartSession } from './config';
 import { initShellParser } from '../core/shell';
 import { PolicyService } from './policyService';
 import { registerPolicyCommands } from './policyCommands';
@@ -10,6 +12,7 @@ import { SessionController } from './sessionController';
 import { registerSessionCommands } from './sessionCommands';
 import { registerApprovalNotifications } from './approvalNotifications';
 import { OUTPUT_CHANNEL } from './constants';
+import { registerSupervisorViews } from './sidebar';
 import { PolicyDecorations } from './decorations';
 
 /** What other extensions (and our integration tests) can reach. */
@@ -31,9 +34,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<AgentL
       ...registerPolicyCommands(policy),
       ...registerSessionCommands(sessions, () => policy.workspaceRoot),
       registerApprovalNotifications(sessions),
+      ...registerSupervisorViews(context, sessions, policy, output),
       new PolicyDecorations(policy, sessions),
     );
     policy.reload();
+    const auto = autoStartSession();
+    if (auto && root) {
+      const mission = auto.missionFile ? path.resolve(root.fsPath, auto.missionFile) : undefined;
+      void sessions.start(mission);
+    }
     return { policy, sessions };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

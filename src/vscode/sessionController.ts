@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { openLane, LaneError, type Lane } from '../core/session/lane';
 import type { ApprovalAnswer, DecisionRecord, PendingApproval } from '../core/session/types';
 import { Disposable, DisposableStore } from './lifecycle';
-import { agentCommand } from './config';
+import { agentArgs, agentCommand } from './config';
 import { formatPerson, supervisorIdentity } from './identity';
 import type { PolicyService } from './policyService';
 
@@ -89,7 +89,7 @@ export class SessionController extends Disposable {
     const terminal = vscode.window.createTerminal({
       name: `Agent Lane · ${title}`,
       shellPath: shell,
-      shellArgs: [...shellArgs, ...lane.agentArgs()],
+      shellArgs: [...shellArgs, ...lane.agentArgs(), ...agentArgs()],
       cwd: root,
       env: { ...lane.agentEnv() },
       iconPath: new vscode.ThemeIcon('shield'),
