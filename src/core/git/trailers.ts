@@ -10,6 +10,7 @@
  * Parsing and writing both go through `git interpret-trailers`, so what we read is exactly
  * what git (and `git log --format=%(trailers)`) considers the trailer block.
  */
+import { promises as fsp } from 'node:fs';
 import type { Supervisor } from '../trace/schema';
 import type { TraceCheckpoint } from '../trace/canonical';
 import { runGitText } from './exec';
@@ -89,6 +90,10 @@ export function trailerValues(trailers: readonly Trailer[], key: string): string
  * (or an amend that starts from an older lane commit's message) leave one current copy of each.
  */
 export async function writeTrailers(cwd: string, file: string, trailers: readonly Trailer[]): Promise<void> {
+  // `git merge -m` leaves MERGE_MSG without a final newline; interpret-trailers would then glue
+  // the trailers onto the subject line instead of starting a trailer block.
+  const text = await fsp.readFile(file, 'utf8');
+  if (text.length > 0 && !text.endsWith('\n')) await fsp.appendFile(file, '\n');
   const args = ['interpret-trailers', '--in-place', '--no-divider', '--if-exists', 'replace', '--if-missing', 'add', '--where', 'end'];
   for (const [k, v] of trailers) args.push('--trailer', `${k}: ${v}`);
   args.push(file);

@@ -18,6 +18,8 @@ export function tempDir(prefix: string): string {
 
 export function cleanupTemp(): void {
   for (const d of scratch.splice(0)) rmSync(d, { recursive: true, force: true });
+  isolatedHome = undefined;
+  cliBundle = undefined;
 }
 
 let isolatedHome: string | undefined;

@@ -7,6 +7,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Lane } from '../../../src/core/session/lane';
 import type { TraceEvent } from '../../../src/core/trace/schema';
+import { checkCommitsCommand } from '../../../src/cli/checkCommits';
 import {
   ADA, agentGitEnv, answerNextCommit, buildHookCli, cleanupTemp, git, gitOk, makeRepo, openTestLane, writeFiles, writeHook,
 } from './helpers';
@@ -137,6 +138,21 @@ describe('git hooks in a supervised lane', function () {
     await gitOk(repo, ['config', '--unset', 'core.hooksPath']);
   });
 
+  it('a merge commit waits for the acknowledgement too (pre-merge-commit)', async () => {
+    const main = await gitOk(repo, ['rev-parse', '--abbrev-ref', 'HEAD']);
+    await gitOk(repo, ['checkout', '-q', '-b', 'side', 'HEAD~1']);
+    writeFiles(repo, { 'src/side.ts': 'export const side = 1;\n' });
+    await gitOk(repo, ['add', 'src/side.ts']);
+    void answerNextCommit(lane, { kind: 'allow-once', by: ADA });
+    assert.equal((await git(repo, ['commit', '-m', 'side'], agentGitEnv(lane))).code, 0);
+    await gitOk(repo, ['checkout', '-q', main]);
+    const answered = answerNextCommit(lane, { kind: 'allow-once', by: ADA });
+    const r = await git(repo, ['merge', '--no-ff', '-m', 'merge side', 'side'], agentGitEnv(lane));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await answered).commit?.tree, await gitOk(repo, ['rev-parse', 'HEAD^{tree}']));
+    assert.equal((await trailersOf(repo, 'HEAD'))['Supervised-By'], ADA);
+  });
+
   it('git commit --no-verify still works at the git level (the engine denies it as a tool call)', async () => {
     writeFiles(repo, { 'secure/key.txt': 'x\n' });
     await gitOk(repo, ['add', 'secure/key.txt']);
@@ -162,5 +178,41 @@ describe('git hooks in a supervised lane', function () {
     const r = await git(repo, ['commit', '-m', 'add e'], env);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /Agent Lane: commit blocked: the supervising session is unreachable/);
+  });
+});
+
+describe('git hooks when the policy does not require an acknowledgement', function () {
+  this.timeout(60000);
+  after(() => cleanupTemp());
+
+  it('commits without waiting, links the trace without an ack, and check-commits still guards protected paths', async () => {
+    const repo = await makeRepo({}, 'version: 1\npaths:\n  protect: ["secure/**"]\ncommits:\n  requireAck: false\n');
+    const { lane, traceDir } = await openTestLane(repo);
+    let asked = false;
+    const sub = lane.broker.onDidChangeApprovals((p) => { if (p.length > 0) asked = true; });
+    try {
+      writeFiles(repo, { 'src/x.ts': 'x\n' });
+      await gitOk(repo, ['add', '-A']);
+      const r = await git(repo, ['commit', '-m', 'x'], agentGitEnv(lane));
+      assert.equal(r.code, 0, r.stderr);
+      writeFiles(repo, { 'secure/y.txt': 'y\n' });
+      await gitOk(repo, ['add', '-A']);
+      assert.equal((await git(repo, ['commit', '-m', 'y'], agentGitEnv(lane))).code, 0);
+    } finally {
+      sub.dispose();
+      await lane.close('test over', 0);
+    }
+    assert.equal(asked, false);
+    const t = await trailersOf(repo, 'HEAD~1');
+    assert.deepEqual(Object.keys(t), ['Agent-Lane-Session', 'Agent-Lane-Mission', 'Agent-Lane-Trace']);
+    const recorded = readFileSync(lane.traceFile, 'utf8').split('\n').filter((l) => l.includes('"commit.recorded"'));
+    assert.equal(recorded.length, 2);
+
+    const out: string[] = [];
+    const code = await checkCommitsCommand(['HEAD~2..HEAD', '--ledger', traceDir, '--json'], { out: (l) => out.push(l), err: () => undefined, cwd: repo });
+    const verdicts = (JSON.parse(out.join('\n')) as { commits: Array<{ status: string; kind: string; reason: string }> }).commits;
+    assert.equal(code, 1);
+    assert.deepEqual(verdicts.map((v) => [v.kind, v.status]), [['traced', 'ok'], ['traced', 'fail']]);
+    assert.match(verdicts[1]!.reason, /^protected path changed without an acknowledgement \(the session did not require one\): `secure\/y.txt`/);
   });
 });
