@@ -22,20 +22,22 @@ name: agent-lane
 on: pull_request
 jobs:
   check-commits:
-    runs-on: ubuntu-latest
+    runs-on: ubuntu-latest            # or a self-hosted runner that mounts the ledger
+    env:
+      AGENTLANE_LEDGER: /mnt/agentlane-ledger   # the organisation's ledger directory
     steps:
       - uses: actions/checkout@v4
         with:
-          fetch-depth: 0            # the whole range and the policy at every commit
+          fetch-depth: 0                # the whole range, and the policy at every commit
       - uses: actions/setup-node@v4
         with:
           node-version: 20
-      - run: npm ci
-      # Pin the base branch's policy too, so a commit of this PR cannot lift a protection.
+      - run: npm ci                     # agent-lane as a devDependency provides \`agentlane\`
+      # Pin the base branch's policy too, so an earlier commit of this PR cannot lift a protection.
       - run: git show "origin/\${{ github.base_ref }}:.agentlane/policy.yaml" > "$RUNNER_TEMP/base-policy.yaml" || true
       - run: >-
           npx agentlane check-commits "origin/\${{ github.base_ref }}..HEAD"
-          --ledger /mnt/agentlane-ledger
+          --ledger "$AGENTLANE_LEDGER"
           $( [ -s "$RUNNER_TEMP/base-policy.yaml" ] && echo --policy "$RUNNER_TEMP/base-policy.yaml" )
 `;
 

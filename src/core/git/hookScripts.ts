@@ -81,7 +81,9 @@ export async function installGitHooks(o: InstallGitHooksOptions): Promise<Instal
  * entries the environment already has, so those keep working (git reads them all; the last
  * value of a key wins).
  */
-export function gitHookEnv(hooks: Pick<InstalledGitHooks, 'hooksDir' | 'tokenFile'>, url: string, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function gitHookEnv(
+  hooks: Pick<InstalledGitHooks, 'hooksDir' | 'tokenFile'>, url: string, base: NodeJS.ProcessEnv = process.env, ackTimeoutSeconds?: number,
+): Record<string, string> {
   const entries = configEntries(base);
   const n = entries.length;
   const env: Record<string, string> = {};
@@ -94,6 +96,8 @@ export function gitHookEnv(hooks: Pick<InstalledGitHooks, 'hooksDir' | 'tokenFil
   env.GIT_CONFIG_COUNT = String(n + 1);
   env.AGENTLANE_HOOK_URL = url;
   env.AGENTLANE_HOOK_TOKEN_FILE = hooks.tokenFile;
+  // The pre-commit hook must wait at least as long as the broker holds the approval open.
+  if (ackTimeoutSeconds !== undefined) env.AGENTLANE_GIT_ACK_TIMEOUT = String(ackTimeoutSeconds);
   return env;
 }
 

@@ -169,7 +169,7 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
       if (mission?.model && !opts.modelId) args.push('--model', mission.model);
       return args;
     },
-    agentEnv: () => ({ AGENTLANE_SESSION_ID: sessionId, ...(gitHooks ? gitHookEnv(gitHooks, url) : {}) }),
+    agentEnv: () => ({ AGENTLANE_SESSION_ID: sessionId, ...(gitHooks ? gitHookEnv(gitHooks, url, process.env, opts.hookTimeoutSeconds) : {}) }),
     close: async (reason, exitCode) => {
       if (closed) return;
       closed = true;

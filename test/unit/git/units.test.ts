@@ -54,6 +54,7 @@ describe('git helpers', function () {
       GIT_CONFIG_KEY_0: 'safe.directory', GIT_CONFIG_VALUE_0: '*', GIT_CONFIG_KEY_1: 'core.hooksPath', GIT_CONFIG_VALUE_1: '/s/git-hooks',
       GIT_CONFIG_COUNT: '2', AGENTLANE_HOOK_URL: 'http://127.0.0.1:1', AGENTLANE_HOOK_TOKEN_FILE: '/s/git-token',
     });
+    assert.equal(gitHookEnv({ hooksDir: '/h', tokenFile: '/t' }, 'http://x', {}, 660).AGENTLANE_GIT_ACK_TIMEOUT, '660');
     const repoEnv = repoHookEnv({ ...env, AGENTLANE_GIT_HOOKS_DIR: '/s/git-hooks' }, '/s/git-hooks');
     assert.equal(repoEnv.GIT_CONFIG_COUNT, '1');
     assert.equal(repoEnv.GIT_CONFIG_KEY_1, undefined);
