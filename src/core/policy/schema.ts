@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import picomatch from 'picomatch';
+import { priceOverridesSchema } from '../budget/prices';
 
 const decision = z.enum(['allow', 'ask', 'deny']);
 export const modeSchema = z.enum(['coach', 'build', 'ship']);
@@ -89,6 +90,8 @@ export const policySchema = z.strictObject({
   budget: budgetSchema.optional(),
   limits: limitsSchema.optional(),
   commits: commitsSchema.optional(),
+  prices: priceOverridesSchema.optional()
+    .describe('price table overrides (USD per million tokens) for the budget meter: { models: { <id>: {input, output, cacheWrite5m, cacheWrite1h, cacheRead} }, fallback }'),
 });
 
 export type PolicyDocument = z.infer<typeof policySchema>;
