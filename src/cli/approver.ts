@@ -3,6 +3,8 @@
  * by the agent. CMD gets the pending approval as JSON on stdin and answers on stdout with a
  * JSON object `{"answer":"allow-once|allow-session|deny","reason":"…","by":"…"}` or a line
  * `allow-once|allow-session|deny [reason]`. Anything else, a crash or a timeout denies.
+ * Commit acknowledgements (`kind: "commit"`) come the same way; `check-commits` only accepts
+ * an ack given by a person, so a headless approver should answer with `"by": "Name <email>"`.
  */
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
@@ -65,7 +67,7 @@ export function runApprover(cmd: string, approval: PendingApproval, timeoutMs: n
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(JSON.stringify({
-      id: approval.id, tool: approval.tool, summary: approval.summary, toolUseId: approval.toolUseId,
+      id: approval.id, kind: approval.kind, commit: approval.commit ?? null, tool: approval.tool, summary: approval.summary, toolUseId: approval.toolUseId,
       reasons: approval.reasons, agentId: approval.agentId ?? null,
     }));
   });

@@ -12,6 +12,8 @@ import { statuslineCommand } from './statusline';
 import { verifyCommand, VERIFY_USAGE } from './verify';
 import { exportCommand, traceQueryCommand, EXPORT_USAGE, TRACE_QUERY_USAGE } from './export';
 import { reportCommand, REPORT_USAGE } from './report';
+import { gitHookCommand } from './gitHook';
+import { checkCommitsCommand } from './checkCommits';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -25,6 +27,8 @@ const COMMANDS: Partial<Record<string, Command>> = {
   export: exportCommand,
   'trace query': traceQueryCommand,
   report: reportCommand,
+  'git-hook': (args, io) => gitHookCommand(args, io),
+  'check-commits': checkCommitsCommand,
 };
 
 const USAGE = `usage: agentlane <command>
@@ -39,7 +43,9 @@ const USAGE = `usage: agentlane <command>
   ${VERIFY_USAGE}
   ${EXPORT_USAGE}
   ${TRACE_QUERY_USAGE}
-  ${REPORT_USAGE}`;
+  ${REPORT_USAGE}
+  check-commits <rev-range> --ledger DIR [--repo DIR] [--policy FILE] [--json]
+  git-hook <name> [args]        (internal: run by the lane's git hooks)`;
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [a, b, ...rest] = argv;

@@ -55,6 +55,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       approvalTimeoutMs: timeoutSec * 1000,
       hookTimeoutSeconds: Math.ceil(timeoutSec) + 60,
       durability: values.durability === 'none' ? 'none' : 'fsync',
+      // Git hooks exec this very bundle; from sources (tsx) there is no bundle to exec.
+      cliPath: __filename.endsWith('.js') ? __filename : undefined,
     });
   } catch (err) {
     if (LaneError.is(err)) throw new PolicyError(err.reason);

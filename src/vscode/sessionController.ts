@@ -73,7 +73,7 @@ export class SessionController extends Disposable {
         statusLineCommand: (url, token) => statusLineCommand(cli, url, token),
         onStatusLine: () => this.statusText(),
         cliPath: cli,
-      } as Parameters<typeof openLane>[0]);
+      });
     } catch (err) {
       const reason = LaneError.is(err) ? err.reason : err instanceof Error ? err.message : String(err);
       this.output.error(`session not started: ${reason}`);

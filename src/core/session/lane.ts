@@ -7,6 +7,7 @@ import { promises as fsp, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPolicyStack, type PolicyStack } from '../policy/loadFiles';
+import { initShellParser } from '../shell';
 import { formatProblem, type PolicyProblem } from '../policy/errors';
 import { makeGlobExpander, realpathOf } from '../policy/fsContext';
 import { loadMissionFromText } from '../mission/load';
@@ -17,6 +18,8 @@ import { SessionBroker, type BudgetGate } from './broker';
 import { HookServer } from '../agents/claude-code/hookServer';
 import { claudeSettings } from '../agents/claude-code/settings';
 import type { StatusLinePayload } from '../agents/claude-code/payloads';
+import { SessionMeter, type BudgetSnapshot } from '../budget/sessionMeter';
+import { DEFAULT_PRICES, mergePrices } from '../budget/prices';
 // git hooks (issue "Audit evidence", commits) — owned by src/core/git
 import { gitRoutes } from '../git/routes';
 import { setupLaneGitHooks } from '../git/laneHooks';
@@ -47,7 +50,10 @@ export interface LaneOptions {
   /** Builds the statusLine command for interactive sessions (never runs headless). */
   statusLineCommand?: (url: string, token: string) => string;
   onStatusLine?: (p: StatusLinePayload) => string | undefined;
+  /** Replaces the session meter as the budget gate (tests). */
   budget?: BudgetGate;
+  /** Price overrides (settings): merged over the shipped table. */
+  priceOverrides?: unknown;
   durability?: 'fsync' | 'none';
   /** Base directory for the private session directory (default: the OS temp dir). */
   privateDir?: string;
@@ -65,6 +71,9 @@ export interface Lane {
   settingsFile: string;
   traceFile: string;
   transcriptPath: string | undefined;
+  meter: SessionMeter;
+  /** The supervisor raises the USD cap for this session; recorded in the trace, unfreezes a budget freeze. */
+  raiseBudget(by: string, usd: number): Promise<void>;
   /** Arguments to append to `claude`. */
   agentArgs(): string[];
   /** Environment for the agent process. */
@@ -74,6 +83,8 @@ export interface Lane {
 
 export async function openLane(opts: LaneOptions): Promise<Lane> {
   const root = path.resolve(opts.workspaceRoot);
+  // Bash decisions need the parser; it is idempotent and fails closed when it cannot load.
+  await initShellParser().catch(() => undefined);
   let mission: Mission | undefined;
   const extraLayers = [];
   const missionProblems: PolicyProblem[] = [];
@@ -106,6 +117,18 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     throw new LaneError(`mission ${mission.id} pins model \`${mission.model}\`, but the agent was asked for \`${opts.modelId}\``);
   }
 
+  let prices;
+  try {
+    // Layer prices apply in order (workspace, mission, then managed last so an org can pin
+    // them), then the editor settings' overrides.
+    prices = DEFAULT_PRICES;
+    const ordered = [...stack.layers.filter((l) => l.layer !== 'managed'), ...stack.layers.filter((l) => l.layer === 'managed')];
+    for (const l of ordered) if (l.doc.prices) prices = mergePrices(prices, l.doc.prices);
+    prices = mergePrices(prices, opts.priceOverrides ?? {});
+  } catch (err) {
+    throw new LaneError(`price overrides are invalid: ${(err as { reason?: string }).reason ?? (err as Error).message}`);
+  }
+  const meter = new SessionMeter(stack.policy, prices);
   const sessionId = randomUUID();
   const sessionDir = await fsp.mkdtemp(path.join(opts.privateDir ?? os.tmpdir(), 'agentlane-session-'));
   await fsp.chmod(sessionDir, 0o700);
@@ -134,14 +157,32 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     modelId: opts.modelId ?? mission?.model ?? null,
     extensionVersion: opts.extensionVersion,
     approvalTimeoutMs: opts.approvalTimeoutMs,
-    budget: opts.budget,
+    budget: opts.budget ?? meter,
   });
+  // Spend goes into the trace whenever it moved, after the decision that noticed it.
+  let recordedTokens = -1;
+  const recordUsage = async (snap: BudgetSnapshot | undefined, source?: string): Promise<void> => {
+    if (!snap || snap.reading.tokens.total === recordedTokens) return;
+    recordedTokens = snap.reading.tokens.total;
+    const t = snap.reading.tokens;
+    await broker.record({
+      event: 'budget.usage', actor: 'system',
+      usage: { input: t.input, output: t.output, cache_write: t.cacheWrite5m + t.cacheWrite1h, cache_read: t.cacheRead },
+      cost_usd: Math.round((snap.reading.usd ?? 0) * 1e6) / 1e6,
+      source: source ?? snap.reading.source,
+    });
+  };
+  broker.onDidDecide(() => { void recordUsage(meter.snapshot); });
   let transcriptPath: string | undefined;
   const server = new HookServer({
     broker,
     agentSessionId: sessionId,
-    onStatusLine: opts.onStatusLine,
-    onTranscript: (p) => { transcriptPath = p; },
+    onStatusLine: (p) => {
+      const usd = p.cost?.total_cost_usd;
+      if (typeof usd === 'number') meter.setCliCost(usd);
+      return opts.onStatusLine?.(p);
+    },
+    onTranscript: (p) => { transcriptPath = p; meter.setTranscript(p); },
     extraRoutes: gitRoutes(broker),
   });
   const url = await server.listen();
@@ -164,6 +205,14 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
   return {
     sessionId, broker, server, stack, mission, sessionDir, settingsFile, traceFile,
     get transcriptPath() { return transcriptPath; },
+    meter,
+    raiseBudget: async (by, usd) => {
+      const { from, to } = meter.raise(by, usd);
+      await broker.record({ event: 'budget.raise', actor: 'supervisor', by, from, to });
+      if (broker.state === 'frozen' && meter.status().state !== 'exceeded' && /budget/i.test(broker.frozenBecause ?? '')) {
+        await broker.unfreeze(by, `budget raised from $${from.toFixed(2)} to $${to.toFixed(2)}`);
+      }
+    },
     agentArgs: () => {
       const args = ['--settings', settingsFile, '--session-id', sessionId];
       if (mission?.model && !opts.modelId) args.push('--model', mission.model);
@@ -174,10 +223,17 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
       if (closed) return;
       closed = true;
       try {
+        if (broker.state !== 'ended') await recordUsage(meter.refresh(), 'final');
         await broker.end(reason, exitCode);
       } finally {
         await server.close();
-        await fsp.rm(sessionDir, { recursive: true, force: true });
+        // Keep the hook scripts: a process that still carries the lane's env then fails its
+        // commits with "the session has ended" instead of committing without hooks. Everything
+        // else (settings with the token, the git token) goes.
+        const keep = new Set(['git-hooks']);
+        for (const entry of await fsp.readdir(sessionDir).catch(() => [] as string[])) {
+          if (!keep.has(entry)) await fsp.rm(path.join(sessionDir, entry), { recursive: true, force: true });
+        }
       }
     },
   };

@@ -166,6 +166,11 @@ function applyEffects(effects: RedirectEffect[], out: Emitter, from: number): vo
   }
 }
 
+/** Variables that carry the lane's enforcement into the agent's processes. */
+export function isLaneVariable(name: string): boolean {
+  return /^GIT_CONFIG/.test(name) || name === 'GIT_DIR' || name === 'GIT_COMMON_DIR' || /^AGENTLANE_/.test(name);
+}
+
 function analyzeDeclaration(n: Node, out: Emitter): void {
   const argv: string[] = [];
   for (const c of n.children) {
@@ -173,6 +178,12 @@ function analyzeDeclaration(n: Node, out: Emitter): void {
     if (c.type === 'variable_assignment') checkAssignment(c, out, n.text);
     if (c.isNamed && c.type !== 'variable_assignment') argv.push(evalWord(c, (s) => walk(s, out, TTY)).value);
     else argv.push(c.type === 'variable_assignment' ? c.text : c.text);
+  }
+  // `unset GIT_CONFIG_COUNT` drops the env that points git at the lane's hooks.
+  if (n.type === 'unset_command' || argv[0] === 'unset') {
+    for (const name of argv.slice(1)) {
+      if (!name.startsWith('-') && isLaneVariable(name)) out.tamper(`unsetting \`${name}\` removes the git configuration that enforces the lane`, n.text);
+    }
   }
   out.exec(argv, n.text);
 }

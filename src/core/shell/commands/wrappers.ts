@@ -2,6 +2,7 @@
  * Commands that run another command: the wrapper's own `shell.exec` is kept (so `sudo *`
  * matches) and the inner command is analysed as if typed on its own.
  */
+import { isLaneVariable } from '../walk';
 import { literalArg, type Arg } from '../words';
 import { flagValues, hasFlag, parseArgs, type ArgSpec } from './args';
 import { checkVariable } from '../simple';
@@ -48,6 +49,14 @@ const env: Handler = (inv) => {
         const script = inline !== '' ? { ...args[i], value: inline } : args[++i];
         if (script) inv.script(script, inv.text);
         return;
+      }
+      // `env -i` / `env -u GIT_CONFIG_COUNT` strip the env that routes git through the lane's hooks.
+      if (name === 'i' || name === 'ignore-environment' || (v.startsWith('-') && !v.startsWith('--') && /^-[a-zA-Z]*i/.test(v) && !v.startsWith('-u') && !v.startsWith('-S') && !v.startsWith('-C'))) {
+        inv.out.tamper('`env -i` clears the environment that enforces the lane', inv.text);
+      }
+      if (name === 'u' || name === 'unset') {
+        const target = v.includes('=') ? v.split('=').slice(1).join('=') : v.length > 2 && !v.startsWith('--') ? v.slice(2) : args[i + 1]?.value ?? '';
+        if (isLaneVariable(target)) inv.out.tamper(`\`env -u ${target}\` removes the git configuration that enforces the lane`, inv.text);
       }
       if (withValue.has(name) && !v.includes('=') && v.length === (v.startsWith('--') ? name.length + 2 : 2)) i++;
       continue;
