@@ -172,7 +172,8 @@ export class SessionBroker {
         const answer = await this.holdForApproval(call, summary.text, evaluation.actions, reasons);
         approvalId = answer.id;
         if (answer.answer.kind === 'deny') {
-          override('deny', sessionReason('approval.denied', `denied by ${answer.answer.by}: ${answer.answer.reason}`));
+          const who = answer.answer.by === 'system' ? '' : `denied by ${answer.answer.by}: `;
+          override('deny', sessionReason('approval.denied', `${who}${answer.answer.reason}`));
         } else {
           if (answer.answer.kind === 'allow-session') this.grants.add(key);
           const how = answer.answer.kind === 'allow-session' ? 'for this session' : 'once';
@@ -261,7 +262,10 @@ export class SessionBroker {
       event: 'approval.answered', actor: answer.by === 'system' ? 'system' : 'supervisor', approval_id: id,
       answer: answer.kind, by: answer.by, reason: answer.kind === 'deny' ? answer.reason : null,
     });
-    if (answer.kind === 'deny') return { ok: false, reason: `changes requested by ${answer.by}: ${answer.reason}` };
+    if (answer.kind === 'deny') {
+      // A timeout or a freeze is not a person asking for changes: say what happened.
+      return { ok: false, reason: answer.by === 'system' ? answer.reason : `changes requested by ${answer.by}: ${answer.reason}` };
+    }
     const ack = await this.record({
       event: 'commit.ack', actor: 'supervisor', ack_id: id, tree: review.tree, diff_hash: review.diffHash,
       ack_by: answer.by, note: answer.kind === 'allow-once' ? answer.note ?? null : null,
