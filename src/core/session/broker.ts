@@ -11,7 +11,7 @@ import type { CompiledPolicy } from '../policy/compile';
 import { tightestCap } from '../policy/compile';
 import { evaluate, type EvaluationContext } from '../policy/evaluate';
 import { canonicalJson } from '../trace/canonical';
-import { promptHash } from '../trace/redact';
+import { promptHash, redactText } from '../trace/redact';
 import type { Supervisor, TraceEvent, TraceEventInput } from '../trace/schema';
 import type { TraceCheckpoint } from '../trace/canonical';
 import { Emitter } from '../common/event';
@@ -142,7 +142,8 @@ export class SessionBroker {
     this.toolCalls++;
 
     let decision: Decision = evaluation.decision;
-    let reasons: Reason[] = evaluation.reasons;
+    // Reasons quote the command; secrets in it must not reach the trace or the UI (invariant 6).
+    let reasons: Reason[] = evaluation.reasons.map((r) => ({ ...r, message: redactText(r.message) }));
     const override = (d: Decision, r: Reason): void => { decision = d; reasons = [r]; };
 
     // Limits and budget, checked on every call; crossing one freezes the session.
