@@ -47,7 +47,15 @@ function copyWasm() {
   for (const [name, source] of files) copyFileSync(source, path.join('dist', name));
 }
 
+// Codicons for the webviews: referenced from pages as `dist/media/codicon.css` (the css loads the ttf beside it).
+function copyCodicons() {
+  mkdirSync(path.join('dist', 'media'), { recursive: true });
+  const dir = path.dirname(require.resolve('@vscode/codicons/dist/codicon.css'));
+  for (const name of ['codicon.css', 'codicon.ttf']) copyFileSync(path.join(dir, name), path.join('dist', 'media', name));
+}
+
 copyWasm();
+copyCodicons();
 const configs = [...node.map((c) => ({ ...common, ...c })), ...web];
 if (watch) {
   for (const c of configs) (await esbuild.context(c)).watch();

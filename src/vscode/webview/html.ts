@@ -12,7 +12,10 @@ export interface PageOptions {
   title: string;
   /** Bundle name under dist/media, e.g. `sidebar` → dist/media/sidebar.js. */
   script: string;
-  /** Stylesheets under media/, e.g. `['base.css', 'sidebar.css']`. */
+  /**
+   * Stylesheets under media/, e.g. `['base.css', 'sidebar.css']`; a path starting with
+   * `dist/media/` names a file the build copied there (e.g. `dist/media/codicon.css`).
+   */
   styles: string[];
   /** Initial state for the page, serialised into a data attribute (never into script text). */
   initialState?: unknown;
@@ -41,7 +44,7 @@ export function renderPage(o: PageOptions): string {
     `script-src 'nonce-${n}'`,
   ].join('; ');
   const styleTags = o.styles
-    .map((s) => `<link rel="stylesheet" href="${o.webview.asWebviewUri(vscode.Uri.joinPath(o.extensionUri, 'media', s))}">`)
+    .map((s) => `<link rel="stylesheet" href="${o.webview.asWebviewUri(styleUri(o.extensionUri, s))}">`)
     .join('\n    ');
   const script = o.webview.asWebviewUri(vscode.Uri.joinPath(o.extensionUri, 'dist', 'media', `${o.script}.js`));
   const state = o.initialState === undefined ? '' : ` data-state="${escapeAttr(JSON.stringify(o.initialState))}"`;
@@ -59,6 +62,14 @@ export function renderPage(o: PageOptions): string {
     <script nonce="${n}" src="${script}"></script>
   </body>
 </html>`;
+}
+
+const BUILT_MEDIA = 'dist/media/';
+
+function styleUri(extensionUri: vscode.Uri, style: string): vscode.Uri {
+  return style.startsWith(BUILT_MEDIA)
+    ? vscode.Uri.joinPath(extensionUri, 'dist', 'media', style.slice(BUILT_MEDIA.length))
+    : vscode.Uri.joinPath(extensionUri, 'media', style);
 }
 
 export function escapeHtml(s: string): string {
