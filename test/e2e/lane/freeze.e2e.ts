@@ -2,6 +2,7 @@
 // minutes) freeze the session mid-run: later writes and execs are denied with "session is
 // frozen", reads still go through, and the trace records session.freeze with the reason.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cleanupAllLanes, runLane, type LaneRun } from '../support/lane';
@@ -134,5 +135,69 @@ describe('lane: freeze', function () {
       assert.equal(f[0]?.reason, `time limit reached: 0.02 min (policy limits.minutes, line ${lineOf(policy, 'minutes: 0.02')})`);
       assertFrozenDeny(r, 'toolu_late', /time limit reached/);
     });
+  });
+});
+
+// BUG: src/cli/run.ts:81 installs the SIGUSR1 (kill switch) handler only after initShellParser()
+// and openLane() (and removes it at :103 before lane.close()). A SIGUSR1 that arrives earlier hits
+// Node's default: it opens the inspector on 127.0.0.1:9229 for the rest of the process — a local
+// code-execution channel into the broker that the agent (started afterwards) could reach, which
+// breaks invariant 8 — and the freeze the operator asked for is lost. Deterministic repro: the
+// policy file is a FIFO, so openLane blocks reading it; signal, then feed the policy. Run
+// un-skipped today: stderr shows "Debugger listening on ws://127.0.0.1:9229/…", and the policy
+// read fails with EINTR (the signal interrupted readFileSync), so no session starts. Signalled
+// 150–350 ms after spawn instead (during initShellParser), the lane starts with the inspector
+// open, no session.freeze, and the agent's Write is allowed and lands.
+// Suggested fix: `process.on('SIGUSR1', …)` first thing in runCommand, remembering a freeze that
+// arrives before the broker exists and applying it right after broker.start(); keep a handler
+// until the process exits (or run the CLI with --disable-sigusr1 where Node supports it).
+describe('lane: kill switch during start-up', function () {
+  this.timeout(120_000);
+  before(requirePrereqs);
+
+  it.skip('BUG: SIGUSR1 before the handler is installed opens the inspector and does not freeze', async () => {
+    let fifo = '';
+    let fd = -1;
+    const r = await runLane({
+      policy: POLICY,
+      files: SECRET_FILES,
+      laneArgs: (d) => {
+        fifo = path.join(d.scratch, 'policy.fifo');
+        execFileSync('mkfifo', [fifo]);
+        // Held open read-write here, so the lane's open() returns and its read() blocks.
+        fd = fs.openSync(fifo, 'r+');
+        return ['--policy', fifo];
+      },
+      script: (d) => [
+        { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/early.ts'), content: 'x\n' }, id: 'toolu_early' }] },
+        { text: 'done' },
+      ],
+      allowNoTrace: true,
+      signal: {
+        signal: 'SIGUSR1',
+        // The lane has the FIFO open (blocked in openLane → readFileSync).
+        when: (pid) => {
+          try {
+            return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
+              try { return fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === fifo; } catch { return false; }
+            });
+          } catch {
+            return false;
+          }
+        },
+        then: () => {
+          fs.writeSync(fd, POLICY);
+          fs.closeSync(fd);
+        },
+      },
+    });
+    try {
+      assert.doesNotMatch(r.stderr, /Debugger listening|inspector/i, 'SIGUSR1 opened the Node inspector');
+      assert.equal(r.exitCode, 0, describeRun(r));
+      assert.equal(r.events('session.freeze').length, 1, describeRun(r));
+      assert.equal(fs.existsSync(r.file('src/early.ts')), false);
+    } finally {
+      await r.cleanup();
+    }
   });
 });

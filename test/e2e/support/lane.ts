@@ -45,8 +45,12 @@ export interface SignalPlan {
    * conversation (give that turn a `delayMs` so the signal lands before the CLI's next tool call)…
    */
   afterTurnRequests?: number;
-  /** … or when the trace holds this many tool.decision events. */
+  /** … or when the trace holds this many tool.decision events … */
   afterDecisions?: number;
+  /** … or when this returns true (gets the lane's pid). */
+  when?: (pid: number) => boolean;
+  /** Runs right after the signal was sent. */
+  then?: () => void;
   /** Wait until the trace shows this event after signalling (e.g. 'session.freeze'). */
   thenAwaitEvent?: TraceEvent['event'];
 }
@@ -72,6 +76,8 @@ export interface RunLaneOptions {
   env?: Record<string, string>;
   prompt?: string;
   signal?: SignalPlan;
+  /** Return a run without a trace (the lane refused to start) instead of throwing. */
+  allowNoTrace?: boolean;
   /** Kill the whole process group after this long (default 90 s). */
   timeoutMs?: number;
 }
@@ -306,9 +312,11 @@ export async function runLane(o: RunLaneOptions): Promise<LaneRun> {
 
     const m = /agentlane: trace (\S+) \(/.exec(stderr);
     const traceFile = m?.[1] ?? findTraceFile(d.traces);
-    if (!traceFile) throw new Error(`no trace file (exit ${String(code)}):\n${stderr}`);
-    const trace = parseTrace(fs.readFileSync(traceFile, 'utf8'));
-    const verify = await verifyTraceFile(traceFile, { schema: 'all' });
+    if (!traceFile && !o.allowNoTrace) throw new Error(`no trace file (exit ${String(code)}):\n${stderr}`);
+    const trace = traceFile ? parseTrace(fs.readFileSync(traceFile, 'utf8')) : [];
+    const verify: VerifyResult = traceFile
+      ? await verifyTraceFile(traceFile, { schema: 'all' })
+      : { ok: false, firstBadSeq: 0, kind: 'truncated', line: 0, message: 'no trace file', sessionId: null };
     let result: Record<string, unknown> | undefined;
     try {
       const v: unknown = JSON.parse(stdout.trim().split('\n').pop() ?? '');
@@ -321,7 +329,7 @@ export async function runLane(o: RunLaneOptions): Promise<LaneRun> {
       agentId: e.agent_id, toolUseId: e.tool_use_id, event: e,
     }));
     return {
-      exitCode: code, signal, timedOut, stdout, stderr, result, trace, traceFile, verify, dirs: d, ws: d.ws, api, pid,
+      exitCode: code, signal, timedOut, stdout, stderr, result, trace, traceFile: traceFile ?? '', verify, dirs: d, ws: d.ws, api, pid,
       decisions,
       events: <K extends TraceEvent['event']>(kind: K) => trace.filter((e): e is Extract<TraceEvent, { event: K }> => e.event === kind),
       toolResults: () => api.toolResults(),
@@ -348,11 +356,13 @@ async function deliverSignal(
     if (plan.afterDecisions !== undefined) {
       return readTraceSafe(findTraceFile(d.traces)).filter((e) => e.event === 'tool.decision').length >= plan.afterDecisions;
     }
+    if (plan.when) return plan.when(pid);
     return true;
   };
   while (!done && !ready()) await sleep(10);
   if (done) throw new Error(`the lane exited before the ${plan.signal} was due`);
   process.kill(pid, plan.signal);
+  plan.then?.();
   if (plan.thenAwaitEvent) {
     const want = plan.thenAwaitEvent;
     while (!done && !readTraceSafe(findTraceFile(d.traces)).some((e) => e.event === want)) await sleep(10);
