@@ -1,7 +1,8 @@
 /**
  * The governance report as a pure function: sessions' events in, plain numbers out. No I/O, so
- * the CLI, the extension and a later FinOps export (cost per mission, $ per merged PR) can all
- * share it and tests compare whole results with deepStrictEqual.
+ * the CLI, the extension and the FinOps export (core/budget/finopsExport.ts) share it and tests
+ * compare whole results with deepStrictEqual. Git questions (where was a commit merged?) are
+ * answered by the caller through `mergePointOf`.
  */
 import type { TraceEvent, TraceEventOf } from '../trace/schema';
 
@@ -20,6 +21,25 @@ export interface ReportOptions {
   /** Inclusive / exclusive bounds (ms) on the session's start. */
   since?: number;
   until?: number;
+  /**
+   * Where a linked commit was merged into the target branch (core/budget/finopsExport.ts has
+   * the rule); undefined when it was not. Without it there is no repository to ask, and
+   * `$ per PR` falls back to linked commits as the denominator.
+   */
+  mergePointOf?: (sha: string) => string | undefined;
+}
+
+/** Agent spend divided by what it produced; `per` names the denominator, so a reader is never misled. */
+export interface CostPerPr {
+  usd: number | null;
+  per: 'merged_pr' | 'linked_commit';
+}
+
+export interface SessionCost {
+  session_id: string;
+  mission_id: string | null;
+  start: string;
+  cost_usd: number | null;
 }
 
 export interface Counts {
@@ -37,6 +57,12 @@ export interface Counts {
   commits: number;
   /** Sum over sessions of each session's last (cumulative) cost; null when no session reported one. */
   cost_usd: number | null;
+  /** Distinct commits the sessions recorded (`commit.recorded`). */
+  linked_commits: number;
+  /** Distinct merge points of the linked commits on the target branch; null without a repository. */
+  merged_prs: number | null;
+  /** cost_usd / merged_prs (with a repository) or / linked_commits (without); null when either is 0 or unknown. */
+  cost_per_pr: CostPerPr;
   completeness: {
     sessions_intact: number;
     /** Share of sessions whose chain is intact; null with no sessions. */
@@ -58,6 +84,8 @@ export interface Report {
   until: string | null;
   groups: ReportGroup[];
   total: Counts;
+  /** Every reported session's cost, in start order (whatever the grouping). */
+  sessions: SessionCost[];
 }
 
 const NO_MISSION = '(no mission)';
@@ -85,19 +113,30 @@ export function sessionCost(events: readonly TraceEvent[]): number | null {
   return cost;
 }
 
-function empty(): Counts {
+/** Counts plus the commit sets behind `linked_commits` / `merged_prs` (distinct across sessions). */
+interface Acc {
+  c: Counts;
+  shas: Set<string>;
+}
+
+function empty(): Acc {
   return {
-    sessions: 0, tool_calls: 0, allows: 0, asks: 0, denies: 0, denies_by_rule: {},
-    approvals: { answered: 0, allowed: 0, denied: 0, by: {} },
-    egress_blocks: 0, freezes: 0, commits: 0, cost_usd: null,
-    completeness: { sessions_intact: 0, intact_share: null, commits_linked: 0, linked_share: null },
+    c: {
+      sessions: 0, tool_calls: 0, allows: 0, asks: 0, denies: 0, denies_by_rule: {},
+      approvals: { answered: 0, allowed: 0, denied: 0, by: {} },
+      egress_blocks: 0, freezes: 0, commits: 0, cost_usd: null,
+      linked_commits: 0, merged_prs: null, cost_per_pr: { usd: null, per: 'linked_commit' },
+      completeness: { sessions_intact: 0, intact_share: null, commits_linked: 0, linked_share: null },
+    },
+    shas: new Set(),
   };
 }
 
 const bump = (m: Record<string, number>, k: string, n = 1): void => { m[k] = (m[k] ?? 0) + n; };
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
-function addSession(c: Counts, s: ReportSessionInput): void {
+function addSession(acc: Acc, s: ReportSessionInput): void {
+  const { c } = acc;
   const { events } = s;
   c.sessions++;
   if (s.intact) c.completeness.sessions_intact++;
@@ -125,6 +164,7 @@ function addSession(c: Counts, s: ReportSessionInput): void {
         break;
       case 'commit.recorded':
         c.commits++;
+        acc.shas.add(e.commit_sha);
         if (s.intact && isAcked(e, events)) c.completeness.commits_linked++;
         break;
       default:
@@ -135,10 +175,23 @@ function addSession(c: Counts, s: ReportSessionInput): void {
   if (cost !== null) c.cost_usd = round6((c.cost_usd ?? 0) + cost);
 }
 
-function finish(c: Counts): Counts {
+function finish({ c, shas }: Acc, mergePointOf: ReportOptions['mergePointOf']): Counts {
   const share = (n: number, d: number): number | null => (d === 0 ? null : n / d);
   c.completeness.intact_share = share(c.completeness.sessions_intact, c.sessions);
   c.completeness.linked_share = share(c.completeness.commits_linked, c.commits);
+  c.linked_commits = shas.size;
+  if (mergePointOf) {
+    // Distinct merge points, so two commits of one PR (or of two sessions) count once.
+    const points = new Set<string>();
+    for (const sha of shas) {
+      const p = mergePointOf(sha);
+      if (p !== undefined) points.add(p);
+    }
+    c.merged_prs = points.size;
+  }
+  const per = c.merged_prs === null ? 'linked_commit' : 'merged_pr';
+  const denominator = c.merged_prs ?? c.linked_commits;
+  c.cost_per_pr = { usd: c.cost_usd === null || denominator === 0 ? null : round6(c.cost_usd / denominator), per };
   return c;
 }
 
@@ -160,7 +213,7 @@ export function buildReport(sessions: readonly ReportSessionInput[], opts: Repor
   });
   // Sessions in start order, so `--by session` reads as a timeline.
   inRange.sort((a, b) => (sessionStart(a.events)! < sessionStart(b.events)! ? -1 : sessionStart(a.events)! > sessionStart(b.events)! ? 1 : 0));
-  const groups = new Map<string, Counts>();
+  const groups = new Map<string, Acc>();
   const total = empty();
   for (const s of inRange) {
     const key = groupKey(s, opts);
@@ -176,7 +229,11 @@ export function buildReport(sessions: readonly ReportSessionInput[], opts: Repor
     period: opts.by === 'period' ? opts.period ?? 'month' : null,
     since: opts.since === undefined ? null : new Date(opts.since).toISOString(),
     until: opts.until === undefined ? null : new Date(opts.until).toISOString(),
-    groups: keys.map((key) => ({ key, ...finish(groups.get(key)!) })),
-    total: finish(total),
+    groups: keys.map((key) => ({ key, ...finish(groups.get(key)!, opts.mergePointOf) })),
+    total: finish(total, opts.mergePointOf),
+    sessions: inRange.map((s) => {
+      const first = s.events.find((e) => e.event === 'session.start') ?? s.events[0]!;
+      return { session_id: first.session_id, mission_id: first.mission_id, start: sessionStart(s.events)!, cost_usd: sessionCost(s.events) };
+    }),
   };
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { reportCommand } from '../../../src/cli/report';
 import { buildReport, type Counts, type Report, type ReportSessionInput } from '../../../src/core/audit/report';
 import type { TraceEvent } from '../../../src/core/trace/schema';
+import { GitRepo } from './gitRepo';
 import { memoryIo, readLines, SessionBuilder, tempDir, writeLines } from './traceBuilder';
 
 const M1 = 'M-2026-06-01-ab12';
@@ -37,6 +38,7 @@ function counts(over: Partial<Counts>): Counts {
   return {
     sessions: 0, tool_calls: 0, allows: 0, asks: 0, denies: 0, denies_by_rule: {},
     approvals: { answered: 0, allowed: 0, denied: 0, by: {} }, egress_blocks: 0, freezes: 0, commits: 0, cost_usd: null,
+    linked_commits: 0, merged_prs: null, cost_per_pr: { usd: null, per: 'linked_commit' },
     completeness: { sessions_intact: 0, intact_share: null, commits_linked: 0, linked_share: null },
     ...over,
   };
@@ -45,11 +47,13 @@ function counts(over: Partial<Counts>): Counts {
 const A = counts({
   sessions: 1, tool_calls: 4, allows: 2, asks: 1, denies: 2, denies_by_rule: { 'paths.deny[0]': 1, 'network.deny[0]': 1 },
   approvals: { answered: 1, allowed: 1, denied: 0, by: { 'Ana Auditor': 1 } }, egress_blocks: 1, commits: 1, cost_usd: 1.25,
+  linked_commits: 1, cost_per_pr: { usd: 1.25, per: 'linked_commit' },
   completeness: { sessions_intact: 1, intact_share: 1, commits_linked: 1, linked_share: 1 },
 });
 const B = counts({
   sessions: 1, tool_calls: 1, asks: 1, denies: 1, denies_by_rule: { 'approval.denied': 1 },
   approvals: { answered: 1, allowed: 0, denied: 1, by: { 'Bob Boss': 1 } }, freezes: 1, commits: 1, cost_usd: 2,
+  linked_commits: 1, cost_per_pr: { usd: 2, per: 'linked_commit' },
   completeness: { sessions_intact: 0, intact_share: 0, commits_linked: 0, linked_share: 0 },
 });
 const C = counts({
@@ -59,6 +63,7 @@ const C = counts({
 const AB = counts({
   sessions: 2, tool_calls: 5, allows: 2, asks: 2, denies: 3, denies_by_rule: { 'paths.deny[0]': 1, 'network.deny[0]': 1, 'approval.denied': 1 },
   approvals: { answered: 2, allowed: 1, denied: 1, by: { 'Ana Auditor': 1, 'Bob Boss': 1 } }, egress_blocks: 1, freezes: 1, commits: 2, cost_usd: 3.25,
+  linked_commits: 2, cost_per_pr: { usd: 1.625, per: 'linked_commit' },
   completeness: { sessions_intact: 1, intact_share: 0.5, commits_linked: 1, linked_share: 0.5 },
 });
 const ABC = counts({
@@ -82,6 +87,11 @@ describe('audit report', () => {
       by: 'mission', period: null, since: null, until: null,
       groups: [{ key: '(no mission)', ...C }, { key: M1, ...AB }],
       total: ABC,
+      sessions: [
+        { session_id: 'S-A', mission_id: M1, start: '2026-06-01T09:00:00.000Z', cost_usd: 1.25 },
+        { session_id: 'S-B', mission_id: M1, start: '2026-06-02T10:00:00.000Z', cost_usd: 2 },
+        { session_id: 'S-C', mission_id: null, start: '2026-07-01T08:00:00.000Z', cost_usd: null },
+      ],
     };
     assert.deepStrictEqual(buildReport(sessions, { by: 'mission' }), expected);
   });
@@ -122,10 +132,68 @@ describe('audit report', () => {
       assert.equal(r.until, '2026-07-01T00:00:00.000Z');
       const human = memoryIo(root);
       assert.equal(await reportCommand(['--trace-dir', '.', '--by', 'period'], human), 0);
-      assert.match(human.stdout.join('\n'), /^2026-06 +2 +5 +2 +2 +3 +1 +1 +1\/2 +50% +\$3\.25$/m);
+      assert.match(human.stdout.join('\n'), /^2026-06 +2 +5 +2 +2 +3 +1 +1 +1\/2 +50% +\$3\.25 +\$1\.63$/m);
       assert.equal(await reportCommand(['--trace-dir', '.', '--by', 'team'], memoryIo(root)).catch((e: Error) => e.name), 'UsageError');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  describe('agent $ per merged PR', () => {
+    let root: string;
+    let io: ReturnType<typeof memoryIo>;
+    const M2 = 'M-2026-06-03-cd34';
+    before(async () => {
+      root = tempDir();
+      // Two commits of one PR (merged with --no-ff) from two sessions of M1; one fast-forwarded commit of M2.
+      const repo = new GitRepo(path.join(root, 'repo'));
+      repo.write('a', 'a\n').commit('initial');
+      repo.git('checkout', '-q', '-b', 'pr1');
+      const x1 = repo.write('x1', '1\n').commit('x1');
+      const x2 = repo.write('x2', '2\n').commit('x2');
+      repo.git('checkout', '-q', 'main');
+      repo.write('b', 'b\n').commit('b');
+      repo.git('merge', '-q', '--no-ff', '-m', 'Merge PR 1', 'pr1');
+      repo.git('checkout', '-q', '-b', 'pr2');
+      const y1 = repo.write('y1', 'y\n').commit('y1');
+      repo.git('checkout', '-q', 'main');
+      repo.git('merge', '-q', '--ff-only', 'pr2');
+      const traces = path.join(root, 'traces');
+      const s1 = new SessionBuilder({ sessionId: 'S-1', missionId: M1, t0: '2026-06-01T09:00:00Z' }).budget(1).budget(3).commit(x1.sha, x1.tree, null).end();
+      const s2 = new SessionBuilder({ sessionId: 'S-2', missionId: M1, t0: '2026-06-02T09:00:00Z' }).budget(1).commit(x2.sha, x2.tree, null).end();
+      const s3 = new SessionBuilder({ sessionId: 'S-3', missionId: M2, t0: '2026-06-03T09:00:00Z' }).budget(0.5).commit(y1.sha, y1.tree, null).end();
+      for (const b of [s1, s2, s3]) await b.write(path.join(traces, `${b.spec.sessionId}.trace.jsonl`));
+    });
+    after(() => rmSync(root, { recursive: true, force: true }));
+
+    it('divides each mission\'s cost by its distinct merge points, and shows cost per mission and per session (--json)', async () => {
+      io = memoryIo(root);
+      assert.equal(await reportCommand(['--trace-dir', 'traces', '--repo', 'repo', '--json'], io), 0, io.text());
+      const r = JSON.parse(io.stdout[0]!) as Report;
+      assert.deepStrictEqual(r.groups.map((g) => [g.key, g.cost_usd, g.linked_commits, g.merged_prs, g.cost_per_pr]), [
+        [M1, 4, 2, 1, { usd: 4, per: 'merged_pr' }],
+        [M2, 0.5, 1, 1, { usd: 0.5, per: 'merged_pr' }],
+      ]);
+      assert.deepStrictEqual([r.total.merged_prs, r.total.cost_per_pr], [2, { usd: 2.25, per: 'merged_pr' }]);
+      assert.deepStrictEqual(r.sessions.map((s) => [s.session_id, s.mission_id, s.cost_usd]), [['S-1', M1, 3], ['S-2', M1, 1], ['S-3', M2, 0.5]]);
+    });
+
+    it('prints $/merged PR with a repository, and $/commit (labelled) without', async () => {
+      io = memoryIo(root);
+      assert.equal(await reportCommand(['--trace-dir', 'traces', '--repo', 'repo'], io), 0, io.text());
+      const text = io.stdout.join('\n');
+      assert.match(text, /cost +merged PRs +\$\/merged PR$/m);
+      assert.match(text, new RegExp(`^${M1} .* \\$4\\.00 +1 +\\$4\\.00$`, 'm'));
+      assert.match(text, /^total .* \$4\.50 +2 +\$2\.25$/m);
+      assert.match(text, /^cost by session:\n {2}S-1 {2}M-2026-06-01-ab12 {2}2026-06-01T09:00:00\.000Z {2}\$3\.00$/m);
+      io = memoryIo(root);
+      assert.equal(await reportCommand(['--trace-dir', 'traces'], io), 0, io.text());
+      assert.match(io.stdout.join('\n'), /^total .* \$4\.50 +\$1\.50$/m);
+      assert.match(io.stdout.join('\n'), /^\* \$\/commit: agent cost per commit the sessions recorded \(no --repo/m);
+      assert.equal(await reportCommand(['--trace-dir', 'traces', '--branch', 'main'], memoryIo(root)).catch((e: Error) => e.name), 'UsageError');
+      io = memoryIo(root);
+      assert.equal(await reportCommand(['--trace-dir', 'traces', '--repo', 'repo', '--branch', 'trunk'], io), 2);
+      assert.match(io.text(), /cannot count merged PRs: no branch `trunk`/);
+    });
   });
 });
