@@ -15,6 +15,8 @@ import { registerApprovalNotifications } from './approvalNotifications';
 import { OUTPUT_CHANNEL } from './constants';
 import { registerSupervisorViews } from './sidebar';
 import { PolicyDecorations } from './decorations';
+import { ReviewPanels } from './review/reviewPanels';
+import { registerMissionForm } from './missionForm/commands';
 
 /** What other extensions (and our integration tests) can reach. */
 export interface AgentLaneApi {
@@ -41,6 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<AgentL
       registerApprovalNotifications(sessions),
       ...registerSupervisorViews(context, sessions, policy, output),
       new PolicyDecorations(policy, sessions),
+      new ReviewPanels({ extensionUri: context.extensionUri, sessions, workspaceRoot: () => policy.workspaceRoot, output }),
+      ...registerMissionForm({ extensionUri: context.extensionUri, policy, sessions, output }),
     );
     parser.catch((err: unknown) => output.error(`shell parser failed to load; every Bash call will be denied: ${String(err)}`));
     policy.reload();
