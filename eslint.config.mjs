@@ -33,7 +33,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'webview code runs in a page: it cannot import vscode.' }],
-        patterns: [{ group: ['**/src/core/**', '**/src/vscode/**', '!**/src/vscode/webview/protocol/**'], message: 'webviews only import the typed protocol files (src/vscode/webview/protocol/*), never host code.' }],
+        patterns: [{ regex: '(^|/)src/(core|cli|vscode)/(?!webview/protocol/)', message: 'webviews only import the typed protocol files (src/vscode/webview/protocol/*), never host code.' }],
       }],
     },
   },
