@@ -39,7 +39,7 @@ const USAGE = `usage: agentlane <command>
   policy explain PATH [--cwd DIR] [--policy FILE] [--managed FILE|none] [--json]
   run [--cwd DIR] [--policy FILE] [--managed FILE|none] [--mission FILE] [--trace-dir DIR]
       [--approver CMD | --approve-none] [--approval-timeout SEC] [--supervisor "Name <email>"]
-      -- <agent command and args>
+      [--ledger DIR|postgres://…|http(s)://…/v1/logs] -- <agent command and args>
   ${VERIFY_USAGE}
   ${EXPORT_USAGE}
   ${TRACE_QUERY_USAGE}

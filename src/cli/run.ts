@@ -15,6 +15,28 @@ import { parseSupervisor, supervisorFromGit } from './identity';
 import { defaultTraceDir } from './paths';
 import { PolicyError } from './policyContext';
 import { VERSION } from './version';
+import { openSink } from '../core/ledger/openSink';
+import { LedgerSync } from '../core/ledger/sync';
+
+/**
+ * Ships the finished trace to the ledger. A failure does not change the agent's exit code:
+ * the trace stays on disk and `agentlane ledger sync` catches up later; we say so loudly.
+ */
+async function shipTrace(url: string, traceFile: string, traceDir: string, io: Io): Promise<void> {
+  let sink;
+  try {
+    sink = openSink(url, { cwd: io.cwd });
+    await sink.init?.();
+    const sync = new LedgerSync({ sink, stateDir: path.join(traceDir, '.ledger-state') });
+    const r = await sync.syncOnce(traceFile);
+    io.err(`agentlane: ledger ${sink.display}: ${r.ackedSeq + 1} events stored`);
+  } catch (err) {
+    const reason = (err as { reason?: string }).reason ?? (err as Error).message;
+    io.err(`agentlane: ledger sync failed (${reason}); the trace stays in ${traceDir} — run \`agentlane ledger sync --trace-dir ${traceDir} --ledger …\` later`);
+  } finally {
+    await sink?.close().catch(() => undefined);
+  }
+}
 
 export async function runCommand(args: string[], io: Io): Promise<number> {
   const sep = args.indexOf('--');
@@ -24,7 +46,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     cwd: { type: 'string' }, policy: { type: 'string' }, managed: { type: 'string' }, mission: { type: 'string' },
     'trace-dir': { type: 'string' }, approver: { type: 'string' }, 'approve-none': { type: 'boolean' },
     'approval-timeout': { type: 'string' }, supervisor: { type: 'string' }, agent: { type: 'string' },
-    durability: { type: 'string' },
+    durability: { type: 'string' }, ledger: { type: 'string' },
   });
   if (values.approver && values['approve-none']) throw new UsageError('give either --approver CMD or --approve-none, not both');
   const agentKind = values.agent ?? (/claude/i.test(path.basename(agentCmd[0])) ? 'claude-code' : undefined);
@@ -112,6 +134,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   await lane.close(exitCode === 0 ? 'agent exited' : `agent exited with ${exitCode}`, exitCode);
   const cp = broker.checkpoint();
   io.err(`agentlane: trace ${lane.traceFile} (${cp.seq + 1} events, head ${cp.head.slice(0, 16)}…)`);
+  const ledgerUrl = values.ledger ?? process.env.AGENTLANE_LEDGER;
+  if (ledgerUrl) await shipTrace(ledgerUrl, lane.traceFile, path.dirname(lane.traceFile), io);
   return exitCode;
 }
 

@@ -15,6 +15,7 @@ import { registerApprovalNotifications } from './approvalNotifications';
 import { OUTPUT_CHANNEL } from './constants';
 import { registerSupervisorViews } from './sidebar';
 import { PolicyDecorations } from './decorations';
+import { LedgerService } from './ledgerService';
 import { ReviewPanels } from './review/reviewPanels';
 import { registerMissionForm } from './missionForm/commands';
 
@@ -47,6 +48,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<AgentL
       ...registerMissionForm({ extensionUri: context.extensionUri, policy, sessions, output }),
     );
     parser.catch((err: unknown) => output.error(`shell parser failed to load; every Bash call will be denied: ${String(err)}`));
+    const ledger = new LedgerService(context.globalStorageUri.fsPath, output);
+    context.subscriptions.push(ledger);
+    void ledger.restart();
     policy.reload();
     const auto = autoStartSession();
     if (auto && root) {

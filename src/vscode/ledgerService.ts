@@ -1,0 +1,71 @@
+/**
+ * Ships the session traces to the organisation's ledger in the background: the directory
+ * sink under the extension's storage by default, or `agentLane.ledger.url` (a directory,
+ * `postgres://…`, or an OTLP/HTTP logs endpoint). The local trace file is the durable queue:
+ * when the ledger is down nothing is lost, the sync catches up later.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { openSink } from '../core/ledger/openSink';
+import { LedgerSync, type LedgerSyncStatus } from '../core/ledger/sync';
+import type { LedgerSink } from '../core/ledger/sink';
+import { Disposable } from './lifecycle';
+
+export class LedgerService extends Disposable {
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<LedgerSyncStatus>());
+  readonly onDidChange = this._onDidChange.event;
+  private sync: LedgerSync | undefined;
+  private sink: LedgerSink | undefined;
+
+  constructor(private readonly storage: string, private readonly output: vscode.LogOutputChannel) {
+    super();
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('agentLane.ledger.url')) void this.restart();
+    }));
+    this._register({ dispose: () => { void this.stopSync(); } });
+  }
+
+  get traceDir(): string {
+    return path.join(this.storage, 'traces');
+  }
+
+  status(): LedgerSyncStatus | undefined {
+    return this.sync?.status();
+  }
+
+  async restart(): Promise<void> {
+    await this.stopSync();
+    const url = this.ledgerUrl();
+    try {
+      this.sink = openSink(url, { cwd: this.storage });
+      await this.sink.init?.();
+    } catch (err) {
+      this.output.error(`ledger ${url} unavailable: ${(err as { reason?: string }).reason ?? (err as Error).message}; traces stay local and sync later`);
+    }
+    if (!this.sink) return;
+    const sync = new LedgerSync({ sink: this.sink, stateDir: path.join(this.storage, 'ledger-state') });
+    sync.onDidChangeStatus((s) => {
+      this._onDidChange.fire(s);
+      if (s.state === 'failed' && s.lastError) this.output.error(`ledger sync to ${s.sink} failed: ${s.lastError.message}`);
+    });
+    this.sync = sync;
+    sync.start(this.traceDir);
+    this.output.info(`ledger: syncing ${this.traceDir} → ${this.sink.display}`);
+  }
+
+  private ledgerUrl(): string {
+    const v = vscode.workspace.getConfiguration('agentLane').inspect<string>('ledger.url');
+    // Machine-scoped: a workspace cannot redirect where its own evidence goes.
+    const configured = (v?.globalValue ?? '').trim();
+    return configured || path.join(this.storage, 'ledger');
+  }
+
+  private async stopSync(): Promise<void> {
+    const sync = this.sync;
+    const sink = this.sink;
+    this.sync = undefined;
+    this.sink = undefined;
+    await sync?.stop();
+    await sink?.close().catch(() => undefined);
+  }
+}
