@@ -15,9 +15,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startFakeAnthropic, type Turn } from '../test/e2e/support/fakeAnthropic';
 import { claudeBin, claudeInstalled } from '../test/e2e/support/runClaude';
-import { agentEnv, CLI_JS, makeDirs, SUPERVISOR, writeWorkspace, type LaneDirs } from '../test/e2e/support/lane';
+import { agentEnv, CLI_JS as BUILT_CLI, makeDirs, SUPERVISOR, writeWorkspace, type LaneDirs } from '../test/e2e/support/lane';
 import { printTable, type BenchRow } from './stats';
 
+/** `BENCH_CLI=/path/to/cli.js` compares another build (e.g. of an older commit). */
+const CLI_JS = process.env.BENCH_CLI ?? BUILT_CLI;
 const CALLS = 50;
 const RUNS = Number(process.env.BENCH_SESSION_RUNS ?? 3);
 const POLICY = `version: 1
