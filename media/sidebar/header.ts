@@ -20,7 +20,7 @@ export class Header {
   private readonly unfreeze = button('Unfreeze', 'debug-continue', () => send({ type: 'unfreeze' }), 'secondary');
   private readonly stop = button('Stop', 'debug-stop', () => send({ type: 'stop' }), 'secondary');
   private readonly raiseInput = h('input', {
-    type: 'number', min: '0.01', step: '1', max: String(MAX_RAISE_USD), id: 'raise-usd', inputmode: 'decimal',
+    type: 'number', min: '0.01', step: 'any', max: String(MAX_RAISE_USD), id: 'raise-usd', inputmode: 'decimal',
     placeholder: 'new cap, USD', 'aria-describedby': 'raise-hint',
   });
   private readonly raiseForm: HTMLFormElement;
