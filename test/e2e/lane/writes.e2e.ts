@@ -159,7 +159,8 @@ describe('lane: writes', function () {
       assert.equal(fs.existsSync(r.file('.github/workflows/ci.yml')), false);
       const t = r.toolResults().find((x) => x.tool_use_id === 'toolu_ci_none');
       assert.equal(t?.is_error, true);
-      assert.match(t?.content ?? '', /denied by system: this headless lane approves nothing \(--approve-none\)/);
+      assert.match(t?.content ?? '', /Agent Lane: (denied by system: )?this headless lane approves nothing \(--approve-none\)/);
+      assert.match(t?.content ?? '', /approval\.denied/);
       assertTraceSound(r);
       const ans = r.events('approval.answered');
       assert.equal(ans.length, 1);
