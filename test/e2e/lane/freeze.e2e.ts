@@ -138,8 +138,8 @@ describe('lane: freeze', function () {
   });
 });
 
-// BUG: src/cli/run.ts:81 installs the SIGUSR1 (kill switch) handler only after initShellParser()
-// and openLane() (and removes it at :103 before lane.close()). A SIGUSR1 that arrives earlier hits
+// BUG: src/cli/run.ts:111 (`process.on('SIGUSR1', onUsr1)`) installs the SIGUSR1 (kill switch) handler only after initShellParser()
+// and openLane() (and removes it at :131 before lane.close()). A SIGUSR1 that arrives earlier hits
 // Node's default: it opens the inspector on 127.0.0.1:9229 for the rest of the process — a local
 // code-execution channel into the broker that the agent (started afterwards) could reach, which
 // breaks invariant 8 — and the freeze the operator asked for is lost. Deterministic repro: the
