@@ -6,8 +6,9 @@
  * break it either:
  *   - append-only: UPDATE, DELETE and TRUNCATE raise ALRO1 on both tables;
  *   - chain: a new event must have seq = head seq + 1 and prev = head hash (genesis zeros at
- *     seq 0), else ALGAP / ALCHN. A row at or below the head is let through to ON CONFLICT,
- *     which skips it; the client then compares the stored hash with its own (re-send path);
+ *     seq 0), else ALGAP / ALCHN — checked once per statement over the inserted rows. A row
+ *     that already exists is skipped by ON CONFLICT; the client then compares the stored hash
+ *     with its own (re-send path);
  *   - a checkpoint must pin a stored (seq, hash).
  * Grant the sync role INSERT and SELECT only; the table owner runs init.
  */
@@ -57,25 +58,35 @@ BEGIN
 END
 $fn$;
 
+-- Set-based, once per statement: every inserted row must link to a stored predecessor (seq - 1
+-- with hash = prev), or be seq 0 with the genesis prev. With the primary key that is exactly
+-- "seq = head + 1 and prev = head hash" row by row, at a fraction of the cost of a row trigger.
+-- Rows ON CONFLICT skipped are not in new_rows: the client checks their hashes itself.
 CREATE FUNCTION agentlane_check_chain() RETURNS trigger LANGUAGE plpgsql AS $fn$
 DECLARE
-  head_seq  bigint;
-  head_hash char(64);
+  bad record;
 BEGIN
-  SELECT e.seq, e.hash INTO head_seq, head_hash FROM ${EVENTS_TABLE} e
-    WHERE e.session_id = NEW.session_id ORDER BY e.seq DESC LIMIT 1;
-  IF head_seq IS NOT NULL AND NEW.seq <= head_seq THEN
-    RETURN NEW;
+  -- A correlated scalar subquery, not a join: new_rows has no statistics, and a join plan
+  -- may scan the whole table per batch; this stays one primary-key probe per row.
+  SELECT c.session_id, c.seq, c.prev, c.p_hash INTO bad FROM (
+    SELECT r.session_id, r.seq, r.prev,
+      (SELECT e.hash FROM ${EVENTS_TABLE} e WHERE e.session_id = r.session_id AND e.seq = r.seq - 1) AS p_hash
+    FROM new_rows r
+    WHERE NOT (r.seq = 0 AND r.prev = repeat('0', 64))
+    OFFSET 0
+  ) c
+  WHERE c.p_hash IS DISTINCT FROM c.prev
+  ORDER BY c.session_id, c.seq
+  LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN NULL;
   END IF;
-  IF NEW.seq <> COALESCE(head_seq, -1) + 1 THEN
-    RAISE EXCEPTION 'agentlane ledger gap in session %: the head is seq %, seq % was sent', NEW.session_id, COALESCE(head_seq, -1), NEW.seq
-      USING ERRCODE = '${SQLSTATE.gap}', DETAIL = COALESCE(head_seq, -1)::text || ' ' || NEW.seq::text;
+  IF bad.p_hash IS NULL THEN
+    RAISE EXCEPTION 'agentlane ledger gap in session %: seq % was sent but seq % is not stored', bad.session_id, bad.seq, bad.seq - 1
+      USING ERRCODE = '${SQLSTATE.gap}', DETAIL = (bad.seq - 1)::text || ' ' || bad.seq::text;
   END IF;
-  IF NEW.prev <> COALESCE(head_hash, repeat('0', 64)) THEN
-    RAISE EXCEPTION 'agentlane ledger chain break in session % at seq %: prev does not match the stored head', NEW.session_id, NEW.seq
-      USING ERRCODE = '${SQLSTATE.chain}', DETAIL = COALESCE(head_seq, -1)::text || ' ' || COALESCE(head_hash, repeat('0', 64)) || ' ' || NEW.prev;
-  END IF;
-  RETURN NEW;
+  RAISE EXCEPTION 'agentlane ledger chain break in session % at seq %: prev does not match the stored hash of seq %', bad.session_id, bad.seq, bad.seq - 1
+    USING ERRCODE = '${SQLSTATE.chain}', DETAIL = (bad.seq - 1)::text || ' ' || bad.p_hash || ' ' || bad.prev;
 END
 $fn$;
 
@@ -89,8 +100,9 @@ BEGIN
 END
 $fn$;
 
-CREATE TRIGGER ${EVENTS_TABLE}_chain BEFORE INSERT ON ${EVENTS_TABLE}
-  FOR EACH ROW EXECUTE FUNCTION agentlane_check_chain();
+CREATE TRIGGER ${EVENTS_TABLE}_chain AFTER INSERT ON ${EVENTS_TABLE}
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION agentlane_check_chain();
 CREATE TRIGGER ${EVENTS_TABLE}_append_only BEFORE UPDATE OR DELETE ON ${EVENTS_TABLE}
   FOR EACH ROW EXECUTE FUNCTION agentlane_reject_change();
 CREATE TRIGGER ${EVENTS_TABLE}_no_truncate BEFORE TRUNCATE ON ${EVENTS_TABLE}

@@ -1,11 +1,11 @@
 /**
  * PostgreSQL ledger: one row per event in `agentlane_trace_events` (postgresSchema.ts).
  *
- * A batch is one transaction: a single INSERT … SELECT FROM unnest(…) (one statement and eleven
- * array parameters however many rows — far cheaper to parse than a VALUES list) with ON
- * CONFLICT (session_id, seq) DO NOTHING RETURNING seq. Rows that were not inserted already
- * existed; their stored hashes must equal ours, else the transaction is rolled back and the
- * call fails with LedgerConflictError — nothing of a conflicting batch is written.
+ * A batch is one statement: INSERT … SELECT FROM unnest(…) (eleven array parameters however
+ * many rows — far cheaper to parse than a VALUES list) with ON CONFLICT (session_id, seq) DO
+ * NOTHING RETURNING seq. Rows that were not inserted already existed; their stored hashes must
+ * equal ours, else the call fails with LedgerConflictError — and nothing of a conflicting
+ * batch is written (see append).
  */
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { z } from 'zod';
@@ -86,27 +86,23 @@ export class PostgresSink implements LedgerSink {
   async append(sessionId: string, lines: readonly LedgerLine[]): Promise<void> {
     if (lines.length === 0) return;
     await this.withClient(`append to ledger session \`${sessionId}\``, sessionId, async (c) => {
-      await c.query('BEGIN');
-      try {
-        const inserted = await c.query(INSERT_EVENTS, [sessionId, ...columnsOf(lines)]);
-        const stored = new Set(inserted.rows.map((r: unknown) => this.parseRow(InsertedRowSchema, r).seq));
-        const resent = lines.filter((l) => !stored.has(l.seq));
-        if (resent.length > 0) {
-          const res = await c.query(`SELECT seq, hash FROM ${EVENTS_TABLE} WHERE session_id = $1 AND seq = ANY($2::bigint[])`, [sessionId, resent.map((l) => l.seq)]);
-          const hashes = new Map(res.rows.map((r: unknown) => {
-            const row = this.parseRow(HeadRowSchema, r);
-            return [row.seq, row.hash] as const;
-          }));
-          for (const l of resent) {
-            const h = hashes.get(l.seq);
-            if (h === undefined) throw new LedgerError('corrupt-ledger', `ledger \`${this.display}\` neither stored nor holds session \`${sessionId}\` seq ${l.seq}`);
-            if (h !== l.hash) throw new LedgerConflictError(sessionId, l.seq, h, l.hash);
-          }
-        }
-        await c.query('COMMIT');
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw e;
+      // One statement, so one round trip and atomic by itself. Skipped rows (a re-send) form a
+      // prefix of the batch; if one of them differs from what is stored, the chains diverged
+      // at or before the stored head, so the first new row cannot link to it and the chain
+      // trigger aborts the whole statement. A conflict therefore never writes anything.
+      const inserted = await c.query(INSERT_EVENTS, [sessionId, ...columnsOf(lines)]);
+      if (inserted.rows.length === lines.length) return;
+      const stored = new Set(inserted.rows.map((r: unknown) => this.parseRow(InsertedRowSchema, r).seq));
+      const resent = lines.filter((l) => !stored.has(l.seq));
+      const res = await c.query(`SELECT seq, hash FROM ${EVENTS_TABLE} WHERE session_id = $1 AND seq = ANY($2::bigint[])`, [sessionId, resent.map((l) => l.seq)]);
+      const hashes = new Map(res.rows.map((r: unknown) => {
+        const row = this.parseRow(HeadRowSchema, r);
+        return [row.seq, row.hash] as const;
+      }));
+      for (const l of resent) {
+        const h = hashes.get(l.seq);
+        if (h === undefined) throw new LedgerError('corrupt-ledger', `ledger \`${this.display}\` neither stored nor holds session \`${sessionId}\` seq ${l.seq}`);
+        if (h !== l.hash) throw new LedgerConflictError(sessionId, l.seq, h, l.hash);
       }
     });
   }

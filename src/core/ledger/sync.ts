@@ -218,8 +218,16 @@ export class LedgerSync {
         e.pos = pos;
         this.update(e, { ackedSeq: Math.max(pos.seq, skip?.seq ?? -1) });
       }
+      const limits = { maxLines: this.maxLines, maxBytes: this.maxBytes };
+      let next = readChunk(file, pos, limits);
       for (;;) {
-        const chunk = await readChunk(file, pos, { maxLines: this.maxLines, maxBytes: this.maxBytes });
+        const chunk = await next;
+        const more = !chunk.broken && !chunk.atEnd && chunk.lines.length > 0;
+        if (more) {
+          // Read and check the next batch while this one is on the wire.
+          next = readChunk(file, chunk.end, limits);
+          next.catch(() => undefined); // observed when awaited; never an unhandled rejection
+        }
         let lines = chunk.lines;
         if (skip) {
           const pinned = skip;
@@ -240,7 +248,7 @@ export class LedgerSync {
           this.update(e, { state: 'syncing', ackedSeq: pos.seq, localSeq: Math.max(e.status.localSeq, pos.seq) });
         }
         if (chunk.broken) throw chunk.broken;
-        if (chunk.atEnd || chunk.lines.length === 0) break;
+        if (!more) break;
       }
       if (skip) {
         throw new BrokenTraceError(file, pos.seq + 1, `the ledger holds this session up to seq ${skip.seq} but the local trace ends at seq ${pos.seq}: events were cut from its end`);
