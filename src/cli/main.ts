@@ -14,6 +14,8 @@ import { exportCommand, traceQueryCommand, EXPORT_USAGE, TRACE_QUERY_USAGE } fro
 import { reportCommand, REPORT_USAGE } from './report';
 import { gitHookCommand } from './gitHook';
 import { checkCommitsCommand } from './checkCommits';
+import { budgetCommand, BUDGET_USAGE } from './budget';
+import { ledgerCommand } from './ledgerCommands';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -29,6 +31,8 @@ const COMMANDS: Partial<Record<string, Command>> = {
   report: reportCommand,
   'git-hook': (args, io) => gitHookCommand(args, io),
   'check-commits': checkCommitsCommand,
+  budget: budgetCommand,
+  ledger: ledgerCommand,
 };
 
 const USAGE = `usage: agentlane <command>
@@ -44,6 +48,8 @@ const USAGE = `usage: agentlane <command>
   ${EXPORT_USAGE}
   ${TRACE_QUERY_USAGE}
   ${REPORT_USAGE}
+  ${BUDGET_USAGE}
+  ledger init|sync|status --ledger URL [--trace-dir DIR] [--once]
   check-commits <rev-range> --ledger DIR [--repo DIR] [--policy FILE] [--json]
   git-hook <name> [args]        (internal: run by the lane's git hooks)`;
 

@@ -39,6 +39,17 @@ async function shipTrace(url: string, traceFile: string, traceDir: string, io: I
 }
 
 export async function runCommand(args: string[], io: Io): Promise<number> {
+  // The kill switch must work from the first instant: an unhandled SIGUSR1 would open Node's
+  // inspector (a code-execution channel into the broker). A freeze that arrives before the
+  // broker exists is remembered and applied as soon as the session starts.
+  const killSwitch = { early: false, apply: undefined as undefined | (() => void) };
+  const onUsr1 = (): void => { if (killSwitch.apply) killSwitch.apply(); else killSwitch.early = true; };
+  process.on('SIGUSR1', onUsr1);
+  // The handler stays installed until the process ends: SIGUSR1 is never left to Node's default.
+  return runLane(args, io, killSwitch);
+}
+
+async function runLane(args: string[], io: Io, killSwitch: { early: boolean; apply: undefined | (() => void) }): Promise<number> {
   const sep = args.indexOf('--');
   if (sep === -1 || sep === args.length - 1) throw new UsageError('run needs the agent command after `--`, e.g. `agentlane run -- claude -p "fix the tests"`');
   const agentCmd = args.slice(sep + 1);
@@ -107,8 +118,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   broker.onDidChangeState(({ state, reason }) => {
     if (state === 'frozen') io.err(`agentlane: session frozen: ${reason ?? ''}`);
   });
-  const onUsr1 = (): void => { void broker.freeze('operator (SIGUSR1)', 'kill switch: frozen by the operator', 'supervisor'); };
-  process.on('SIGUSR1', onUsr1);
+  killSwitch.apply = (): void => { void broker.freeze('operator (SIGUSR1)', 'kill switch: frozen by the operator', 'supervisor'); };
+  if (killSwitch.early) killSwitch.apply();
 
   const [cmd, ...rest] = agentCmd;
   const child = spawn(cmd, [...rest, ...lane.agentArgs()], {
@@ -128,7 +139,6 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 1)));
   });
-  process.off('SIGUSR1', onUsr1);
   process.off('SIGINT', onInt);
   process.off('SIGTERM', onTerm);
   await lane.close(exitCode === 0 ? 'agent exited' : `agent exited with ${exitCode}`, exitCode);

@@ -4,7 +4,7 @@
  * estimate, against the tightest caps of the policy layers (and any raise the supervisor gave
  * this session). It is the broker's BudgetGate: asked on every decision.
  */
-import { readdirSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CompiledPolicy, Setting, RuleRef } from '../policy/compile';
 import { tightestCap } from '../policy/compile';
@@ -93,6 +93,21 @@ export class SessionMeter implements BudgetGate {
     return this.last;
   }
 
+  /**
+   * Claude Code writes a turn's assistant line (with that turn's usage) to the transcript a
+   * moment after it asks the hook about the tool call in it. Waiting until the call's id is on
+   * disk makes the gate see the spend of the turn being decided, not the one before. Bounded:
+   * after `timeoutMs` we decide with what we have (the next call sees the rest).
+   */
+  async settle(toolUseId: string, timeoutMs = 1000): Promise<void> {
+    if (!this.mainTranscript || (!this.usdCap && !this.tokenCap) || !toolUseId) return;
+    const deadline = Date.now() + timeoutMs;
+    while (!this.transcriptFiles().some((f) => tailContains(f, toolUseId))) {
+      if (Date.now() >= deadline) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   get snapshot(): BudgetSnapshot | undefined {
     return this.last;
   }
@@ -131,5 +146,22 @@ export class SessionMeter implements BudgetGate {
       // No subagents yet.
     }
     return files;
+  }
+}
+
+/** Whether the last 256 KB of `file` contain `needle` (a tool_use id is short and recent). */
+function tailContains(file: string, needle: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const len = Math.min(size, 256 * 1024);
+    const buf = Buffer.allocUnsafe(len);
+    readSync(fd, buf, 0, len, size - len);
+    return buf.includes(needle);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

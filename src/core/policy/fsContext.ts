@@ -33,6 +33,8 @@ export function makeGlobExpander(limit = 20000): (absGlob: string) => string[] |
     const segs = absGlob.split('/');
     const firstWild = segs.findIndex((s) => /[*?[{]/.test(s));
     const base = (firstWild === -1 ? segs : segs.slice(0, firstWild)).join('/') || '/';
+    // A glob rooted at `/` (a path that started with an expansion) cannot be listed usefully.
+    if (base === '/' || base === '') return undefined;
     const match = picomatch(absGlob, { dot: true });
     const out: string[] = [];
     let visited = 0;

@@ -30,6 +30,8 @@ export interface TraceSink {
 
 /** Budget state asked on every decision (issue: budget meter). */
 export interface BudgetGate {
+  /** Lets the meter catch up with the spend of the turn that made this call (bounded wait). */
+  settle?(toolUseId: string): Promise<void>;
   status(): { state: 'ok' | 'warn' | 'exceeded' | 'unknown'; reason?: string; freezeOnUnknown?: boolean };
 }
 
@@ -151,6 +153,7 @@ export class SessionBroker {
     if (callLimit && this.toolCalls > callLimit.value && this._state === 'running') {
       await this.freeze('system', `tool-call limit reached: ${callLimit.value} of ${callLimit.value} (${describeRef(callLimit.ref)})`, 'limit');
     }
+    await this.opts.budget?.settle?.(call.toolUseId);
     const budget = this.opts.budget?.status();
     if (budget && this._state === 'running') {
       if (budget.state === 'exceeded') await this.freeze('system', budget.reason ?? 'budget exceeded', 'budget');

@@ -134,10 +134,13 @@ function variable(n: Node, acc: Acc, visit: SubstitutionVisitor): void {
 
 /**
  * A variable standing for a whole path segment may hold slashes (`$F` = `secrets/key`), so it
- * becomes `**`; inside a segment (`key.$EXT`) it becomes `*`. Both are deliberately wide.
+ * becomes `**`; inside a segment (`key.$EXT`) it becomes `*`; at the very start it may hold an
+ * absolute path, so it becomes `/**`. All deliberately wide.
  */
 function wildcardFor(pathSoFar: string): string {
-  return pathSoFar === '' || pathSoFar.endsWith('/') ? '**' : '*';
+  // A path that *starts* with an expansion can be absolute (`$(echo $HOME)/.ssh/x`): anywhere.
+  if (pathSoFar === '') return '/**';
+  return pathSoFar.endsWith('/') ? '**' : '*';
 }
 
 function unescapeDoubleQuoted(text: string): string {
