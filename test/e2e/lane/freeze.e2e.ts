@@ -138,7 +138,7 @@ describe('lane: freeze', function () {
   });
 });
 
-// BUG: src/cli/run.ts:111 (`process.on('SIGUSR1', onUsr1)`) installs the SIGUSR1 (kill switch) handler only after initShellParser()
+// Regression (fixed): src/cli/run.ts:111 (`process.on('SIGUSR1', onUsr1)`) installs the SIGUSR1 (kill switch) handler only after initShellParser()
 // and openLane() (and removes it at :131 before lane.close()). A SIGUSR1 that arrives earlier hits
 // Node's default: it opens the inspector on 127.0.0.1:9229 for the rest of the process — a local
 // code-execution channel into the broker that the agent (started afterwards) could reach, which
@@ -155,7 +155,7 @@ describe('lane: kill switch during start-up', function () {
   this.timeout(120_000);
   before(requirePrereqs);
 
-  it.skip('BUG: SIGUSR1 before the handler is installed opens the inspector and does not freeze', async () => {
+  it('SIGUSR1 during start-up freezes the session and never opens the inspector', async () => {
     let fifo = '';
     let fd = -1;
     const r = await runLane({

@@ -108,7 +108,7 @@ describe('lane: shell bypass attempts with real side effects', function () {
   });
 });
 
-// BUG: src/core/shell/words.ts:140 (wildcardFor) — a word that *starts* with a substitution or
+// Regression (fixed): src/core/shell/words.ts:140 (wildcardFor) — a word that *starts* with a substitution or
 // variable (`$(echo $HOME)/.ssh/config`, `$(ls -d /tmp/agentlane-session-*)/settings.json`) becomes
 // the cwd-relative glob `**/…`, but the substitution may expand to an absolute path. The read is
 // then judged as a read inside the workspace, misses absolute denies (`~/.ssh/**`, the session's
@@ -118,7 +118,7 @@ describe('lane: shell bypass through a leading command substitution', function (
   this.timeout(120_000);
   const SSH_MARKER = 'SSH-CONFIG-CANARY-91be';
 
-  it.skip('BUG: `cat $(echo $HOME)/.ssh/config` reads a file under the denied ~/.ssh/**', async function () {
+  it('a leading substitution cannot reach the denied ~/.ssh/** (`cat $(echo $HOME)/.ssh/config`)', async function () {
     requirePrereqs();
     const r = await runLane({
       policy: CORPUS_POLICY,
