@@ -73,6 +73,7 @@ export class SessionController extends Disposable {
         statusLineCommand: (url, token) => statusLineCommand(cli, url, token),
         onStatusLine: () => this.statusText(),
         cliPath: cli,
+        priceOverrides: vscode.workspace.getConfiguration('agentLane').inspect('prices')?.globalValue ?? {},
       });
     } catch (err) {
       const reason = LaneError.is(err) ? err.reason : err instanceof Error ? err.message : String(err);
