@@ -23,6 +23,9 @@ let problems: Problem[] = [];
 let notes: Problem[] = [];
 let fileProblems: Problem[] = [];
 let banner: { kind: 'error' | 'ok'; text: string } | undefined;
+/** Key paths the user has edited; other fields show problems only after a save attempt (or when loaded from a file). */
+const touched = new Set<string>();
+let showAll = false;
 const root = document.getElementById('root')!;
 
 window.addEventListener('message', (e: MessageEvent<MissionFormHostMessage>) => {
@@ -31,6 +34,7 @@ window.addEventListener('message', (e: MessageEvent<MissionFormHostMessage>) => 
     case 'init':
       state = { fields: m.form.fields, values: m.form.values, fileLabel: m.form.fileLabel, previewOpen: state?.previewOpen ?? true };
       fileProblems = m.form.fileProblems ?? [];
+      showAll = Boolean(m.form.file);
       persist();
       build();
       return;
@@ -91,6 +95,10 @@ function build(): void {
   const s = state;
   const focused = document.activeElement?.id;
   const form = h('form', { id: 'mission-form', novalidate: true, 'aria-label': 'Mission' });
+  form.addEventListener('input', (e) => {
+    const path = (e.target as HTMLElement).closest<HTMLElement>('[data-path]')?.dataset.path;
+    if (path) touched.add(path);
+  });
   form.addEventListener('submit', (e) => { e.preventDefault(); save(); });
   form.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && document.activeElement instanceof HTMLElement) document.activeElement.blur();
@@ -142,7 +150,8 @@ function showMessages(): void {
       general.push(h('div', { className: kind === 'error' ? 'error' : 'warn' }, p.path ? h('code', {}, p.path) : null, p.path ? ': ' : '', p.message));
     }
   };
-  for (const p of problems) place(p, 'error');
+  const visible = (p: Problem): boolean => showAll || [...touched].some((t) => p.path === t || p.path.startsWith(`${t}.`) || p.path.startsWith(`${t}[`) || t.startsWith(`${p.path}[`) || t.startsWith(`${p.path}.`));
+  for (const p of problems) if (visible(p)) place(p, 'error');
   for (const n of notes) place(n, 'warn');
   document.getElementById('general')?.replaceChildren(...general);
   const save = document.getElementById('save') as HTMLButtonElement | null;
@@ -164,6 +173,8 @@ function slotFor(path: string): HTMLElement | undefined {
 function save(): void {
   if (!state) return;
   if (timer) clearTimeout(timer);
+  showAll = true;
+  showMessages();
   vscode.postMessage({ type: 'save', values: state.values });
 }
 
