@@ -6,10 +6,12 @@
  * Agent-Lane-* trailers and that the secret never reached the model. Every step reports ✓ or ✗;
  * steps whose UI is not built yet say so and fall back where a fallback exists.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openWorkbench, tailOf, waitForWorkbench } from '../../test/harness/codeServer';
+import { REPO_ROOT } from '../../test/harness/paths';
 import { clickNotificationButton, clickWebviewButton, openAgentLaneSidebar, terminalNames } from '../../test/ui/agentLaneUi';
 import type { Cleanup } from './cleanup';
 import { DEMO_COMMIT_SUBJECT } from './model';
@@ -104,6 +106,15 @@ export async function runCheck(stack: DemoStack, cleanup: Cleanup, log: (line: s
 
     const spend = readTrace(newestTrace(storage) ?? '').filter((e) => e.event === 'budget.usage').pop();
     steps.record('budget moved', (spend?.costUsd ?? 0) > 0, spend ? describe(spend) : 'no budget.usage event');
+    const traceFile = newestTrace(storage);
+    if (traceFile) {
+      const v = cli(['verify', traceFile]);
+      steps.record('agentlane verify (hash chain)', v.status === 0, firstLine(v.output) || `exit ${String(v.status)}`);
+    }
+    const ledger = path.join(path.dirname(stack.traceDir), 'ledger');
+    const cc = await waitForCli(['check-commits', 'HEAD~1..HEAD', '--ledger', ledger, '--repo', stack.workspace.dir], 20_000);
+    const ccLine = cc.output.split('\n').find((l) => /^[0-9a-f]{7,}\s/.test(l))?.replace(/\s{2,}/g, ' ') ?? firstLine(cc.output);
+    steps.record('agentlane check-commits', cc.status === 0, ccLine || `exit ${String(cc.status)}`);
     if (stack.fake) {
       const leaked = stack.fake.allRequestText().includes(DEMO_SECRET);
       steps.record('secret never reached the model', !leaked, leaked ? 'the .env secret was sent to the model!' : `${stack.fake.turnRequests().length} model requests, none with the secret`);
@@ -123,6 +134,26 @@ export async function runCheck(stack: DemoStack, cleanup: Cleanup, log: (line: s
   log(`check: ${steps.results.length - failed.length} passed, ${failed.length} failed`);
   return failed.length === 0;
 }
+
+const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+
+function cli(args: readonly string[]): { status: number | null; output: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+}
+
+/** The ledger syncs in the background: retry until the CLI is satisfied or the time is up. */
+async function waitForCli(args: readonly string[], timeoutMs: number): Promise<{ status: number | null; output: string }> {
+  const deadline = Date.now() + timeoutMs;
+  let r = cli(args);
+  while (r.status !== 0 && Date.now() < deadline) {
+    await sleep(1000);
+    r = cli(args);
+  }
+  return r;
+}
+
+const firstLine = (s: string): string => s.split('\n').find((l) => l.trim())?.trim() ?? '';
 
 async function waitForTerminal(page: Page, timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;

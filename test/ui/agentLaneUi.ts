@@ -71,7 +71,6 @@ export async function openAgentLaneSidebar(page: Page, timeoutMs = 20_000): Prom
     }
     await row.click();
   }
-  await page.locator('.pane-header', { hasText: /Supervisor/i }).first().waitFor({ state: 'visible', timeout: timeoutMs }).catch(() => undefined);
   const deadline = Date.now() + timeoutMs;
   do {
     const frame = await webviewIn(page, '.part.sidebar');
