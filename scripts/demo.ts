@@ -7,6 +7,7 @@
  *   npx tsx scripts/demo.ts            open the printed URL in a browser and supervise
  *   npx tsx scripts/demo.ts --check    the same, driven by headless chromium; exit 0 when the story played out
  *   --keep                             keep the temp dirs (workspace, profile, traces) afterwards
+ *   --ledger DIR|URL                   agentLane.ledger.url (default: a directory in the temp dir)
  */
 import * as path from 'node:path';
 import { Cleanup } from './demo/cleanup';
@@ -18,16 +19,29 @@ import { DEMO_BUDGET_USD, DEMO_PEOPLE, gitLog } from './demo/workspace';
 interface Args {
   readonly check: boolean;
   readonly keep: boolean;
+  readonly ledger?: string;
 }
 
+const USAGE = 'usage: tsx scripts/demo.ts [--check] [--keep] [--ledger DIR|postgres://…|http(s)://…/v1/logs]\n';
+
 function parseArgs(argv: readonly string[]): Args {
-  const known = new Set(['--check', '--keep', '--help', '-h']);
-  const unknown = argv.filter((a) => !known.has(a));
-  if (unknown.length > 0 || argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('usage: tsx scripts/demo.ts [--check] [--keep]\n');
-    process.exit(unknown.length > 0 ? 2 : 0);
+  let check = false;
+  let keep = false;
+  let ledger: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--check') check = true;
+    else if (a === '--keep') keep = true;
+    else if (a === '--ledger' && argv[i + 1]) ledger = argv[++i];
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    } else {
+      process.stderr.write(`demo: unknown argument ${a}\n${USAGE}`);
+      process.exit(2);
+    }
   }
-  return { check: argv.includes('--check'), keep: argv.includes('--keep') };
+  return { check, keep, ledger: ledger && !/^[a-z][a-z0-9+.-]*:\/\//i.test(ledger) ? path.resolve(ledger) : ledger };
 }
 
 const log = (line: string): void => {
@@ -41,11 +55,11 @@ async function main(): Promise<number> {
   const realKey = args.check ? undefined : process.env.ANTHROPIC_API_KEY?.trim() || undefined;
   try {
     log('Agent Lane demo');
-    const stack = await startDemoStack({ label: args.check ? 'demo-check' : 'demo', keep: args.keep, realApiKey: realKey, log }, cleanup);
+    const stack = await startDemoStack({ label: args.check ? 'demo-check' : 'demo', keep: args.keep, realApiKey: realKey, ledger: args.ledger, log }, cleanup);
     const cost = stack.fake ? ` (the script spends about $${scriptCostUsd(demoScript(stack.workspace.dir)).toFixed(2)} of the $${DEMO_BUDGET_USD.toFixed(2)} budget)` : '';
     log(`vscode     code-server ${stack.server.baseUrl} (127.0.0.1 only), profile ${stack.profile.root}`);
     log(`traces     ${stack.traceDir}${cost}`);
-    log(`ledger     ${path.join(path.dirname(stack.traceDir), 'ledger')} (the embedded default: a directory the traces sync to)`);
+    log(`ledger     ${stack.ledger} (agentLane.ledger.url: traces sync there; --ledger to change)`);
     log(`supervisor ${DEMO_PEOPLE.supervisor.name} <${DEMO_PEOPLE.supervisor.email}>`);
     log('');
     if (args.check) {

@@ -111,10 +111,13 @@ export async function runCheck(stack: DemoStack, cleanup: Cleanup, log: (line: s
       const v = cli(['verify', traceFile]);
       steps.record('agentlane verify (hash chain)', v.status === 0, firstLine(v.output) || `exit ${String(v.status)}`);
     }
-    const ledger = path.join(path.dirname(stack.traceDir), 'ledger');
-    const cc = await waitForCli(['check-commits', 'HEAD~1..HEAD', '--ledger', ledger, '--repo', stack.workspace.dir], 20_000);
-    const ccLine = cc.output.split('\n').find((l) => /^[0-9a-f]{7,}\s/.test(l))?.replace(/\s{2,}/g, ' ') ?? firstLine(cc.output);
-    steps.record('agentlane check-commits', cc.status === 0, ccLine || `exit ${String(cc.status)}`);
+    if (path.isAbsolute(stack.ledger)) {
+      const cc = await waitForCli(['check-commits', 'HEAD~1..HEAD', '--ledger', stack.ledger, '--repo', stack.workspace.dir], 20_000);
+      const ccLine = cc.output.split('\n').find((l) => /^[0-9a-f]{7,}\s/.test(l))?.replace(/\s{2,}/g, ' ') ?? firstLine(cc.output);
+      steps.record('agentlane check-commits', cc.status === 0, ccLine || `exit ${String(cc.status)}`);
+    } else {
+      log(`- agentlane check-commits skipped: it reads a directory ledger, this run syncs to ${stack.ledger}`);
+    }
     if (stack.fake) {
       const leaked = stack.fake.allRequestText().includes(DEMO_SECRET);
       steps.record('secret never reached the model', !leaked, leaked ? 'the .env secret was sent to the model!' : `${stack.fake.turnRequests().length} model requests, none with the secret`);

@@ -27,6 +27,8 @@ export interface DemoStackOptions {
   readonly realApiKey?: string;
   readonly theme?: string;
   readonly extraSettings?: Readonly<Record<string, unknown>>;
+  /** `agentLane.ledger.url`: a directory, postgres://… or an OTLP endpoint. Default: `<temp root>/ledger`. */
+  readonly ledger?: string;
   readonly log: (line: string) => void;
 }
 
@@ -39,6 +41,8 @@ export interface DemoStack {
   readonly home: string;
   readonly claudePath: string;
   readonly traceDir: string;
+  /** Where the extension syncs traces (the `agentLane.ledger.url` it was given). */
+  readonly ledger: string;
   readonly url: string;
 }
 
@@ -77,12 +81,13 @@ export async function startDemoStack(o: DemoStackOptions, cleanup: Cleanup): Pro
   const home = path.join(root, 'agent-home');
   seedAgentHome(home, workspace.dir, apiKey);
 
+  const ledger = o.ledger ?? path.join(root, 'ledger');
   const settings = demoSettings({
     claudePath,
     agentArgs: ['--model', DEMO_MODEL, DEMO_PROMPT],
     missionFile: workspace.missionFile,
     theme: o.theme,
-    extra: o.extraSettings,
+    extra: { 'agentLane.ledger.url': ledger, ...o.extraSettings },
   });
   const profile = createDemoProfile(path.join(root, 'vscode'), workspace.dir, settings);
   const server = await startCodeServer({ profile, env: agentEnvironment({ home, baseUrl: fake?.url, apiKey }) });
@@ -90,6 +95,7 @@ export async function startDemoStack(o: DemoStackOptions, cleanup: Cleanup): Pro
   return {
     root, workspace, profile, server, fake, home, claudePath,
     traceDir: traceDirOf(profile.userDataDir),
+    ledger,
     url: server.workbenchUrl(workspace.dir),
   };
 }
