@@ -25,6 +25,12 @@ export interface AgentLaneApi {
   readonly sessions: SessionController;
   /** How long activate() took, for `npm run bench`. */
   readonly activationMs: number;
+  /** The supervisor's surfaces, for automation and our integration tests (same paths as the UI). */
+  readonly surfaces: {
+    /** Send a message as the sidebar page would: validated and dispatched like a click. */
+    sidebarMessage(raw: unknown): Promise<void>;
+    decorations: PolicyDecorations;
+  };
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AgentLaneApi> {
@@ -37,13 +43,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<AgentL
     const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
     const policy = new PolicyService(root);
     const sessions = new SessionController(context, policy, output);
+    const views = registerSupervisorViews(context, sessions, policy, output);
+    const decorations = new PolicyDecorations(policy, sessions);
     context.subscriptions.push(
       output, policy, sessions,
       ...registerPolicyCommands(policy),
       ...registerSessionCommands(sessions, () => policy.workspaceRoot),
       registerApprovalNotifications(sessions),
-      ...registerSupervisorViews(context, sessions, policy, output),
-      new PolicyDecorations(policy, sessions),
+      ...views.disposables,
+      decorations,
       new ReviewPanels({ extensionUri: context.extensionUri, sessions, workspaceRoot: () => policy.workspaceRoot, output }),
       ...registerMissionForm({ extensionUri: context.extensionUri, policy, sessions, output }),
     );
@@ -57,7 +65,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<AgentL
       const mission = auto.missionFile ? path.resolve(root.fsPath, auto.missionFile) : undefined;
       void sessions.start(mission);
     }
-    return { policy, sessions, activationMs: performance.now() - started };
+    return {
+      policy, sessions, activationMs: performance.now() - started,
+      surfaces: { sidebarMessage: (raw) => views.sidebar.receive(raw), decorations },
+    };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     void vscode.window.showErrorMessage(`Agent Lane failed to start: ${reason}`);

@@ -4,12 +4,13 @@ import type { PolicyService } from '../policyService';
 import type { SessionController } from '../sessionController';
 import { AgentLaneStatusBar } from '../statusBar';
 import { SessionTracker } from './sessionTracker';
-import { registerSidebar } from './sidebarProvider';
+import { registerSidebar, type SidebarProvider } from './sidebarProvider';
 
 export function registerSupervisorViews(
   context: vscode.ExtensionContext, sessions: SessionController, policy: PolicyService, output: vscode.LogOutputChannel,
-): vscode.Disposable[] {
+): { sidebar: SidebarProvider; disposables: vscode.Disposable[] } {
   const tracker = new SessionTracker(sessions, policy, output);
+  const sidebar = registerSidebar(context, sessions, tracker, output);
   // Disposed in reverse: views first, then the tracker they listen to.
-  return [tracker, new AgentLaneStatusBar(tracker), ...registerSidebar(context, sessions, tracker, output)];
+  return { sidebar: sidebar.provider, disposables: [tracker, new AgentLaneStatusBar(tracker), ...sidebar.disposables] };
 }

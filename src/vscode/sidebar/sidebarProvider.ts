@@ -75,9 +75,7 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
       script: 'sidebar',
       styles: ['dist/media/codicon.css', 'base.css', 'sidebar.css'],
     });
-    this.viewStore.add(view.webview.onDidReceiveMessage((raw: unknown) => {
-      void dispatch(raw, this.host);
-    }));
+    this.viewStore.add(view.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)));
     this.viewStore.add(view.onDidChangeVisibility(() => {
       // Hidden views lose their page (retainContextWhenHidden is off): wait for the next `ready`.
       if (!view.visible) this.detach();
@@ -86,6 +84,11 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
       this.detach();
       this.view = undefined;
     }));
+  }
+
+  /** A message from the page; validated and dispatched like every other (also the API's entry for automation). */
+  receive(raw: unknown): Promise<void> {
+    return Promise.resolve(dispatch(raw, this.host)).then(() => undefined);
   }
 
   private detach(): void {
@@ -126,10 +129,13 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
 
 export function registerSidebar(
   context: vscode.ExtensionContext, sessions: SessionController, tracker: SessionTracker, output: vscode.LogOutputChannel,
-): vscode.Disposable[] {
+): { provider: SidebarProvider; disposables: vscode.Disposable[] } {
   const provider = new SidebarProvider(context.extensionUri, context.workspaceState, sessions, tracker, output);
-  return [
+  return {
     provider,
-    vscode.window.registerWebviewViewProvider(Views.sidebar, provider, { webviewOptions: { retainContextWhenHidden: false } }),
-  ];
+    disposables: [
+      provider,
+      vscode.window.registerWebviewViewProvider(Views.sidebar, provider, { webviewOptions: { retainContextWhenHidden: false } }),
+    ],
+  };
 }

@@ -1,0 +1,109 @@
+/**
+ * A supervised session inside real VS Code: the lane's hook server asks, the sidebar answers
+ * (through the same message path the page uses), the broker decides, the trace records it;
+ * and the Explorer decorations for the sample workspace.
+ */
+import * as assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { activatedApi } from '../support/extension';
+import { suiteInFixture, workspaceRoot } from '../support/workspace';
+
+/** An "agent" that only waits: the test plays the agent over the hook channel itself. */
+function fakeAgent(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'agentlane-it-agent-'));
+  const file = path.join(dir, 'agent.sh');
+  writeFileSync(file, '#!/bin/sh\nexec sleep 600\n');
+  chmodSync(file, 0o755);
+  return file;
+}
+
+async function preToolUse(url: string, token: string, body: Record<string, unknown>): Promise<{ decision: string; reason: string }> {
+  const res = await fetch(`${url}/hook/pre-tool-use`, {
+    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as { hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string } };
+  return { decision: json.hookSpecificOutput.permissionDecision, reason: json.hookSpecificOutput.permissionDecisionReason };
+}
+
+suiteInFixture('basic', 'Supervised session', () => {
+  suiteSetup(async () => {
+    const cfg = vscode.workspace.getConfiguration('agentLane');
+    await cfg.update('agent.command', fakeAgent(), vscode.ConfigurationTarget.Global);
+    await cfg.update('approvals.notifications', false, vscode.ConfigurationTarget.Global);
+  });
+
+  test('an approval answered from the sidebar reaches the broker and the agent', async () => {
+    const api = await activatedApi();
+    const session = await api.sessions.start();
+    assert.ok(session, 'the session did not start');
+    try {
+      const lane = session.lane;
+      const root = workspaceRoot().fsPath;
+      const ask = (id: string) => preToolUse(lane.server.url, lane.server.token, {
+        session_id: lane.sessionId, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_use_id: id, cwd: root,
+        tool_input: { file_path: path.join(root, '.github/workflows/ci.yml'), content: 'on: push\n' },
+      });
+      const approved = new Promise<string>((resolve) => {
+        const d = api.sessions.onDidRequestApproval((a) => { d.dispose(); resolve(a.id); });
+      });
+      const first = ask('toolu_it_1');
+      const id = await approved;
+      await api.surfaces.sidebarMessage({ type: 'answerApproval', approvalId: id, answer: 'allow-once' });
+      assert.equal((await first).decision, 'allow');
+
+      const denied = new Promise<string>((resolve) => {
+        const d = api.sessions.onDidRequestApproval((a) => { d.dispose(); resolve(a.id); });
+      });
+      const second = ask('toolu_it_2');
+      await api.surfaces.sidebarMessage({ type: 'answerApproval', approvalId: await denied, answer: 'deny', reason: 'not in this mission' });
+      const r = await second;
+      assert.equal(r.decision, 'deny');
+      assert.match(r.reason, /not in this mission/);
+
+      // A page cannot answer an approval that is not pending: nothing reaches the broker.
+      await api.surfaces.sidebarMessage({ type: 'answerApproval', approvalId: id, answer: 'allow-once' });
+      const trace = readFileSync(lane.traceFile, 'utf8');
+      const answers = trace.split('\n').filter((l) => l.includes('"approval.answered"'));
+      assert.equal(answers.length, 2);
+      assert.ok(trace.includes('"decision":"allow"') && trace.includes('"decision":"deny"'));
+    } finally {
+      await api.sessions.stop();
+    }
+    assert.equal(api.sessions.active, undefined);
+  });
+
+  test('a denied read is denied over the hook channel with the rule', async () => {
+    const api = await activatedApi();
+    const session = await api.sessions.start();
+    assert.ok(session);
+    try {
+      const root = workspaceRoot().fsPath;
+      const r = await preToolUse(session.lane.server.url, session.lane.server.token, {
+        session_id: session.lane.sessionId, hook_event_name: 'PreToolUse', tool_name: 'Read', tool_use_id: 'toolu_it_3', cwd: root,
+        tool_input: { file_path: path.join(root, '.env') },
+      });
+      assert.equal(r.decision, 'deny');
+      assert.match(r.reason, /paths\.deny\[0\]/);
+    } finally {
+      await api.sessions.stop();
+    }
+  });
+
+  test('Explorer decorations mark denied and protected paths with the rule, and leave the rest alone', async () => {
+    const api = await activatedApi();
+    const root = workspaceRoot();
+    const deco = (rel: string) => api.surfaces.decorations.provideFileDecoration(vscode.Uri.joinPath(root, rel));
+    const env = deco('.env');
+    assert.ok(env, '.env has no decoration');
+    assert.match(env.tooltip ?? '', /paths\.deny\[0\]/);
+    const key = deco('secrets/key.txt');
+    assert.match(key?.tooltip ?? '', /paths\.deny\[1\]/);
+    const workflow = deco('.github/workflows/ci.yml');
+    assert.match(workflow?.tooltip ?? '', /Protected.*paths\.protect\[0\]/);
+    assert.notEqual(env.badge, workflow?.badge);
+    assert.equal(deco('src/index.ts'), undefined);
+  });
+});
