@@ -33,6 +33,24 @@ export async function stagedDiff(cwd: string): Promise<Buffer> {
   return runGit(cwd, CANONICAL_DIFF_ARGS);
 }
 
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+/**
+ * The diff a commit of `tree` would make on top of HEAD, with the same pinned options as the
+ * staged diff (so its hash equals the one the pre-commit hook took). Reading the pinned tree
+ * rather than the live index means the review shows exactly what the ack covers, even while
+ * git holds `index.lock` or commits through a temporary index (`git commit -a`, `git commit <paths>`).
+ */
+export async function treeDiff(cwd: string, tree: string): Promise<Buffer> {
+  let base = EMPTY_TREE;
+  try {
+    base = (await runGitText(cwd, ['rev-parse', '--verify', '-q', 'HEAD^{tree}'])).trim() || EMPTY_TREE;
+  } catch {
+    // No commit yet: the whole tree is new.
+  }
+  return runGit(cwd, [...CANONICAL_DIFF_ARGS.filter((a) => a !== '--cached'), base, tree]);
+}
+
 /** SHA-256 (hex) of the diff bytes exactly as git printed them. */
 export function diffHash(diff: Buffer | string): string {
   return createHash('sha256').update(diff).digest('hex');

@@ -8,7 +8,7 @@ import type { PendingApproval } from '../../core/session/types';
 import { ApprovalError } from '../../core/session/approvals';
 import { GitError } from '../../core/git/errors';
 import { runGit } from '../../core/git/exec';
-import { diffHash, stagedDiff, stagedTree } from '../../core/git/staged';
+import { diffHash, treeDiff } from '../../core/git/staged';
 import type { SessionController } from '../sessionController';
 import { Disposable } from '../lifecycle';
 import { renderPage, webviewOptions } from '../webview/html';
@@ -46,7 +46,7 @@ export class ReviewPanel extends Disposable {
       webview: this.panel.webview, extensionUri: deps.extensionUri, title: 'Review commit',
       script: 'review', styles: ['base.css', 'review.css'],
     });
-    this._register(this.panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
+    this._register(this.panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)));
     this._register(this.panel.onDidDispose(() => this.dispose()));
     this._register(deps.sessions.onDidChange(() => this.checkPending()));
   }
@@ -76,7 +76,10 @@ export class ReviewPanel extends Disposable {
     return new Set(pending.filter((a) => a.kind === 'commit').map((a) => a.id));
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
+  /** A message from the page, validated like every other (also the entry for automation and tests). */
+  async receive(raw: unknown): Promise<void> {
+    // An acknowledgement is only valid against a checked diff: check it first if we have not yet.
+    if (!this.model) await this.load();
     const cmd = dispatchReviewMessage(raw, {
       approvalId: this.approval.id,
       pendingCommitIds: this.pendingCommitIds(),
@@ -122,7 +125,9 @@ export class ReviewPanel extends Disposable {
     }
     this.post({ type: 'loading', approvalId: this.approval.id });
     try {
-      const [tree, diff] = await Promise.all([stagedTree(root), stagedDiff(root)]);
+      // The pinned tree, not the live index: during `git commit` the index is locked or temporary.
+      const diff = await treeDiff(root, commit.tree);
+      const tree = commit.tree;
       const contents = new Map<string, string[]>();
       await Promise.all(commit.files.filter((f) => f.status === 'M').map(async (f) => {
         const blob = await runGit(root, ['cat-file', 'blob', `${commit.tree}:${f.path}`]).catch(() => undefined);

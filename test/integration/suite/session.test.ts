@@ -4,6 +4,7 @@
  * and the Explorer decorations for the sample workspace.
  */
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -28,12 +29,14 @@ async function preToolUse(url: string, token: string, body: Record<string, unkno
   return { decision: json.hookSpecificOutput.permissionDecision, reason: json.hookSpecificOutput.permissionDecisionReason };
 }
 
+async function useFakeAgent(): Promise<void> {
+  const cfg = vscode.workspace.getConfiguration('agentLane');
+  await cfg.update('agent.command', fakeAgent(), vscode.ConfigurationTarget.Global);
+  await cfg.update('approvals.notifications', false, vscode.ConfigurationTarget.Global);
+}
+
 suiteInFixture('basic', 'Supervised session', () => {
-  suiteSetup(async () => {
-    const cfg = vscode.workspace.getConfiguration('agentLane');
-    await cfg.update('agent.command', fakeAgent(), vscode.ConfigurationTarget.Global);
-    await cfg.update('approvals.notifications', false, vscode.ConfigurationTarget.Global);
-  });
+  suiteSetup(useFakeAgent);
 
   test('an approval answered from the sidebar reaches the broker and the agent', async () => {
     const api = await activatedApi();
@@ -105,5 +108,48 @@ suiteInFixture('basic', 'Supervised session', () => {
     assert.match(workflow?.tooltip ?? '', /Protected.*paths\.protect\[0\]/);
     assert.notEqual(env.badge, workflow?.badge);
     assert.equal(deco('src/index.ts'), undefined);
+  });
+});
+
+suiteInFixture('basic', 'Commit acknowledgement', () => {
+  suiteSetup(useFakeAgent);
+  const git = (cwd: string, args: string[], env?: NodeJS.ProcessEnv) =>
+    new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      execFile('git', args, { cwd, env: env ?? process.env }, (error, out, err) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out: String(out), err: String(err) });
+      });
+    });
+
+  test('an ack from the review panel lets the agent\'s commit through with trailers', async () => {
+    const api = await activatedApi();
+    const root = workspaceRoot().fsPath;
+    const base = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Agent', GIT_AUTHOR_EMAIL: 'agent@example.com', GIT_COMMITTER_NAME: 'Agent', GIT_COMMITTER_EMAIL: 'agent@example.com' };
+    await git(root, ['init', '-q'], base);
+    await git(root, ['add', '-A'], base);
+    assert.equal((await git(root, ['commit', '-qm', 'initial'], base)).code, 0);
+    const session = await api.sessions.start();
+    assert.ok(session);
+    try {
+      writeFileSync(path.join(root, 'src/index.ts'), 'export const greeting = "hello, supervised world";\n');
+      await git(root, ['add', 'src/index.ts'], base);
+      const waiting = new Promise<string>((resolve) => {
+        const d = api.sessions.onDidRequestApproval((a) => { if (a.kind === 'commit') { d.dispose(); resolve(a.id); } });
+      });
+      const commit = git(root, ['commit', '-m', 'Greet the supervised world'], { ...base, ...session.lane.agentEnv() });
+      const id = await waiting;
+      const panel = await vscode.commands.executeCommand<{ receive(m: unknown): Promise<void> } | undefined>('agentLane.reviewCommit', id);
+      assert.ok(panel, 'the review panel did not open');
+      await panel.receive({ type: 'acknowledge', approvalId: id, note: 'reviewed in the panel' });
+      const result = await commit;
+      assert.equal(result.code, 0, result.err);
+      const message = (await git(root, ['log', '-1', '--format=%B'], base)).out;
+      for (const trailer of ['Agent-Lane-Session:', 'Agent-Lane-Mission:', 'Agent-Lane-Trace:', 'Supervised-By:', `Agent-Lane-Ack: ${id}`]) {
+        assert.ok(message.includes(trailer), `missing ${trailer} in:\n${message}`);
+      }
+      const trace = readFileSync(session.lane.traceFile, 'utf8');
+      assert.ok(trace.includes('"event":"commit.ack"') && trace.includes('reviewed in the panel'));
+    } finally {
+      await api.sessions.stop();
+    }
   });
 });
