@@ -20,12 +20,6 @@ export const Views = {
   focusSidebar: 'agentLane.sidebar.focus',
 } as const;
 
-/** Commands other parts of the extension register and the sidebar only runs. */
-export const ExternalCommands = {
-  newMission: 'agentLane.newMission',
-  reviewCommit: 'agentLane.reviewCommit',
-} as const;
-
 export const ContextKeys = {
   /** `none` | `starting` | `running` | `frozen`: drives the sidebar's title buttons. */
   sessionState: 'agentLane.sessionState',

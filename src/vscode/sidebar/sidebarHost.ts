@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, ExternalCommands } from '../constants';
+import { Commands } from '../constants';
 import type { SessionController } from '../sessionController';
 import type { ApprovalChoice, DecisionFilter, HostMessage } from '../webview/protocol/sidebar';
 import type { SidebarHost } from './dispatch';
@@ -42,7 +42,7 @@ export function createSidebarHost(d: SidebarHostDeps): SidebarHost {
       if (choice === 'deny') sessions.answer(id, { kind: 'deny', by, reason: reason ?? 'denied by the supervisor' });
       else sessions.answer(id, { kind: choice, by });
     },
-    reviewCommit: (id) => vscode.commands.executeCommand(ExternalCommands.reviewCommit, id),
+    reviewCommit: (id) => vscode.commands.executeCommand(Commands.reviewCommit, id),
     startSession: () => vscode.commands.executeCommand(Commands.startSession),
     freeze: () => sessions.freeze(),
     unfreeze: () => sessions.unfreeze(),
@@ -79,6 +79,6 @@ export function createSidebarHost(d: SidebarHostDeps): SidebarHost {
       d.post({ type: 'toast', level: 'info', message: `budget raised to ${usd(to)}` });
     },
     createPolicy: () => vscode.commands.executeCommand(Commands.createPolicy),
-    newMission: () => vscode.commands.executeCommand(ExternalCommands.newMission),
+    newMission: () => vscode.commands.executeCommand(Commands.newMission),
   };
 }
