@@ -4,7 +4,7 @@
  * only edits values, shows messages where they belong, and asks to save.
  */
 import type { FormField, FormValues, MissionFormHostMessage, Problem } from '../src/vscode/webview/protocol/missionForm';
-import { h, vscodeApi } from './missionForm/dom';
+import { h, vscodeApi } from './common/dom';
 import { domId, renderFields } from './missionForm/fields';
 
 interface PageState {

@@ -3,7 +3,7 @@
  * answer. The host sends the model (secrets already masked); this page only draws and asks.
  */
 import type { ReviewHostMessage, ReviewModel, ReviewStatus, FileView } from '../src/vscode/webview/protocol/review';
-import { h, vscodeApi } from './review/dom';
+import { h, vscodeApi } from './common/dom';
 import { diffTable, type DiffView } from './review/diffTable';
 
 interface PageState {

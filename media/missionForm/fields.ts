@@ -4,7 +4,7 @@
  * so typing never rebuilds the form (focus and caret stay where they are).
  */
 import type { FormField, FormValues } from '../../src/vscode/webview/protocol/missionForm';
-import { h } from './dom';
+import { h } from '../common/dom';
 
 export interface FieldHooks {
   changed: () => void;

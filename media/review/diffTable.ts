@@ -1,6 +1,6 @@
 /** Draws one file's rows as a table: unified or side by side, gaps expandable when the host sent their lines. */
 import type { DiffLine, FileView, GapRow, SplitRow, UnifiedRow } from '../../src/vscode/webview/protocol/review';
-import { h } from './dom';
+import { h } from '../common/dom';
 
 export type DiffView = 'unified' | 'split';
 

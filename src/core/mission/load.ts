@@ -2,9 +2,9 @@
  * Mission YAML → a validated mission and the policy layer it stands for. Problems carry
  * file, line and column, like policy problems, and a bad mission fails closed the same way.
  */
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { PolicyProblem } from '../policy/errors';
-import { hashPolicyText, formatKeyPath, type PolicyLayer, type SourcePosition } from '../policy/load';
+import { collectPositions, hashPolicyText, formatKeyPath, type PolicyLayer, type SourcePosition } from '../policy/load';
 import type { PolicyDocument } from '../policy/schema';
 import { missionSchema, type Mission } from './schema';
 
@@ -20,24 +20,7 @@ export function loadMissionFromText(text: string, file: string): MissionLoad {
     return { ok: false, errors: doc.errors.map((e) => ({ file, ...at(e.pos[0]), path: '', message: `yaml: ${e.message.split('\n')[0]}` })) };
   }
   const parsed = missionSchema.safeParse(doc.toJS() ?? {});
-  const positions = new Map<string, SourcePosition>();
-  const walk = (node: unknown, path: (string | number)[]): void => {
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        const key = String((pair.key as { value?: unknown } | null)?.value ?? pair.key);
-        const r = (pair.key as Node | null)?.range;
-        if (r) positions.set(formatKeyPath([...path, key]), at(r[0]));
-        walk(pair.value, [...path, key]);
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => {
-        const r = (item as Node | null)?.range;
-        if (r) positions.set(formatKeyPath([...path, i]), at(r[0]));
-        walk(item, [...path, i]);
-      });
-    }
-  };
-  walk(doc.contents, []);
+  const positions = collectPositions(doc, at);
   if (!parsed.success) {
     return {
       ok: false,

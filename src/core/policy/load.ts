@@ -117,7 +117,7 @@ function keyText(k: unknown): string {
 }
 
 /** Every map key and sequence item, by key path: rules cite their line from here. */
-function collectPositions(doc: Document, at: (o: number) => SourcePosition): Map<string, SourcePosition> {
+export function collectPositions(doc: Document, at: (o: number) => SourcePosition): Map<string, SourcePosition> {
   const out = new Map<string, SourcePosition>();
   const walk = (node: unknown, path: (string | number)[]): void => {
     if (isMap(node)) {
