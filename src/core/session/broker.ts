@@ -139,7 +139,7 @@ export class SessionBroker {
     if (this._state === 'starting') return deny('session.starting', 'the supervised session has not started yet');
 
     const evaluation = evaluate(req, this.opts.policy, this.opts.ctx);
-    const summary = summariseCall(req, evaluation.actions);
+    const summary = summariseCall(req, evaluation.actions, this.opts.ctx.workspaceRoot);
     const readOnly = evaluation.actions.every((a) => READ_ONLY_KINDS.has(a.kind));
     this.toolCalls++;
 

@@ -23,10 +23,18 @@ function field(input: unknown, key: string): string | undefined {
   return undefined;
 }
 
-export function summariseCall(req: ToolRequest, actions: readonly Action[]): CallSummary {
+/** Paths inside the workspace are shown (and traced) relative to it: shorter, and no home directory names. */
+function shown(p: string, root: string | undefined): string {
+  if (!root || !p.startsWith('/')) return p;
+  const r = root.replace(/\/+$/, '');
+  if (p === r) return '.';
+  return p.startsWith(`${r}/`) ? p.slice(r.length + 1) : p;
+}
+
+export function summariseCall(req: ToolRequest, actions: readonly Action[], workspaceRoot?: string): CallSummary {
   const command = req.tool === 'Bash' ? field(req.input, 'command') : undefined;
   const red = command !== undefined ? redactCommand(command) : undefined;
-  const paths = [...new Set(actions.flatMap((a) => (a.kind === 'file.read' || a.kind === 'file.write' ? [redactText(a.path)] : [])))];
+  const paths = [...new Set(actions.flatMap((a) => (a.kind === 'file.read' || a.kind === 'file.write' ? [redactText(shown(a.path, workspaceRoot))] : [])))];
   const hosts = [...new Set(actions.flatMap((a) => (a.kind === 'net.fetch' && a.host ? [a.host] : [])))];
   const counts = new Map<Action['kind'], number>();
   for (const a of actions) counts.set(a.kind, (counts.get(a.kind) ?? 0) + 1);

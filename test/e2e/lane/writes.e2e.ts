@@ -67,7 +67,7 @@ describe('lane: writes', function () {
         ['toolu_write_a', 'Write', 'allow'], ['toolu_edit_a', 'Edit', 'allow'], ['toolu_write_docs', 'Write', 'deny'],
       ], describeRun(r));
       assert.equal(ds[0]?.event.action, 'file.write');
-      assert.deepEqual(ds[0]?.event.paths, [r.file('src/a.ts')]);
+      assert.deepEqual(ds[0]?.event.paths, ['src/a.ts'], 'workspace paths are traced relative to the workspace');
       assert.equal(ds[2]?.rule, 'paths.write');
       assert.equal(ds[2]?.line, lineOf(POLICY, 'write: ['));
       const results = r.events('tool.result');
