@@ -1,5 +1,5 @@
 /**
- * `agentlane check-commits <rev-range> --ledger DIR [--repo DIR] [--policy FILE] [--json]`:
+ * `agentlane check-commits <rev-range> --ledger DIR|postgres://… [--repo DIR] [--policy FILE] [--json]`:
  * the CI gate. Every commit in the range either links to an acknowledged, verifying trace in
  * the organisation's ledger, or changes no protected path (rules: core/git/checkCommits.ts).
  * Exit 0 when all pass, 1 when any fails, 2 for usage errors or when git cannot answer.
@@ -12,7 +12,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, UsageError, type Io } from './args';
 import { checkCommits, type CommitVerdict } from '../core/git/checkCommits';
-import { directoryTraceStore } from '../core/git/traceStore';
+import { directoryTraceStore, readerTraceStore, type TraceStore } from '../core/git/traceStore';
+import { LedgerError } from '../core/ledger/errors';
+import { openLedgerReader, type LedgerReader } from '../core/ledger/ledgerReader';
 import { PolicyAtCommitError, protectFromText, type ProtectSource } from '../core/git/protectedPaths';
 import { GitError } from '../core/git/errors';
 
@@ -47,9 +49,6 @@ export async function checkCommitsCommand(args: string[], io: Io): Promise<numbe
   }, true);
   if (positionals.length !== 1) throw new UsageError('check-commits needs one revision range, e.g. `agentlane check-commits origin/main..HEAD --ledger DIR`');
   if (!values.ledger) throw new UsageError('check-commits needs --ledger DIR (the ledger directory or a trace directory)');
-  if (/^postgres(ql)?:\/\//i.test(values.ledger)) {
-    throw new UsageError('check-commits cannot read a PostgreSQL ledger yet; export the sessions to a directory (or use the directory ledger) and pass that');
-  }
   const repo = path.resolve(io.cwd, values.repo ?? '.');
   const pinned: ProtectSource[] = [];
   if (values.policy) {
@@ -68,15 +67,33 @@ export async function checkCommitsCommand(args: string[], io: Io): Promise<numbe
     }
   }
 
+  // A PostgreSQL ledger is read back through a LedgerReader (one read-only snapshot for the
+  // whole range); a directory keeps the file store, which also reads plain trace directories.
+  let reader: LedgerReader | undefined;
+  if (/^postgres(ql)?:\/\//i.test(values.ledger)) {
+    try {
+      reader = openLedgerReader(values.ledger, { cwd: io.cwd });
+    } catch (err) {
+      if (LedgerError.is(err)) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+  const store: TraceStore = reader ? readerTraceStore(reader) : directoryTraceStore(path.resolve(io.cwd, values.ledger));
   let verdicts: CommitVerdict[];
   try {
-    verdicts = await checkCommits({ repo, range: positionals[0]!, store: directoryTraceStore(path.resolve(io.cwd, values.ledger)), pinnedPolicies: pinned });
+    verdicts = await checkCommits({ repo, range: positionals[0]!, store, pinnedPolicies: pinned });
   } catch (err) {
     if (GitError.is(err)) {
       io.err(`agentlane: check-commits: ${err.message}`);
       return 2;
     }
+    if (LedgerError.is(err)) {
+      io.err(`agentlane: check-commits: ${err.message} [${err.reason}]`);
+      return 2;
+    }
     throw err;
+  } finally {
+    await reader?.close();
   }
   const failed = verdicts.filter((v) => v.status === 'fail').length;
   if (values.json) {

@@ -7,18 +7,19 @@ import * as path from 'node:path';
 import { AuditError } from '../core/audit/errors';
 import { LedgerError } from '../core/ledger/errors';
 import { parseLedgerUrl, type SinkAddress } from '../core/ledger/openSink';
+import { openLedgerReader, type LedgerReader } from '../core/ledger/ledgerReader';
 import { resolveTraceInputs } from '../core/audit/files';
 import { checkManifest, type ManifestProblem } from '../core/audit/manifest';
-import { verifyTraceSet, type FileVerdict } from '../core/audit/verifyTraces';
+import { verifyLedgerReader, verifyTraceSet, type FileVerdict, type TraceSetVerdict } from '../core/audit/verifyTraces';
 import { parse, UsageError, type Io } from './args';
 import { auditCommand, displayPath } from '../core/audit/cliSupport';
 
 export const VERIFY_USAGE = 'verify <trace file | directory>… | --ledger URL | --bundle DIR  [--checkpoints FILE] [--strict] [--json]';
 
 /**
- * Ledger URLs this build reads back: a directory ledger (`dir:PATH`, `file://PATH` or a plain
- * path), parsed by the ledger module so both commands agree on addresses. PostgreSQL and OTLP
- * ledgers cannot be verified from here: the ledger sinks offer no reader (OTLP never can).
+ * Ledger URLs read back as files: a directory ledger (`dir:PATH`, `file://PATH` or a plain
+ * path), parsed by the ledger module so both commands agree on addresses. A PostgreSQL ledger
+ * is read through a LedgerReader instead (see `isReaderLedger`); OTLP can never be read back.
  */
 export function ledgerDirectory(url: string, cwd: string): string {
   let address: SinkAddress;
@@ -32,6 +33,40 @@ export function ledgerDirectory(url: string, cwd: string): string {
   throw new AuditError('unsupported-ledger', `cannot read a ${address.kind} ledger (${address.display}) back yet; verify a directory ledger (dir:PATH) or export the traces to a directory first`);
 }
 
+/** True for a ledger verified through a LedgerReader (PostgreSQL); bad addresses are usage errors. */
+export function isReaderLedger(url: string, cwd: string): boolean {
+  try {
+    return parseLedgerUrl(url, cwd).kind === 'postgres';
+  } catch (err) {
+    if (LedgerError.is(err)) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * `verify --ledger postgres://…`: every session's rows, bytes exactly as stored, against the
+ * stored checkpoints (and any --checkpoints FILE). Read failures exit 2 with the reason.
+ */
+async function verifyReaderLedger(url: string, io: Io, checkpointLogs: string[], strict: boolean): Promise<TraceSetVerdict> {
+  let reader: LedgerReader;
+  try {
+    reader = openLedgerReader(url, { cwd: io.cwd });
+  } catch (err) {
+    if (LedgerError.is(err)) throw new UsageError(err.message);
+    throw err;
+  }
+  try {
+    const res = await verifyLedgerReader(reader, { schema: strict ? 'all' : 'sample', checkpointLogs });
+    if (res.files.length === 0) throw new AuditError('no-traces', `ledger ${reader.display} holds no sessions: nothing to verify`);
+    return res;
+  } catch (err) {
+    if (LedgerError.is(err)) throw new AuditError('unreadable', `${err.message} [${err.reason}]`);
+    throw err;
+  } finally {
+    await reader.close();
+  }
+}
+
 export async function verifyCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     ledger: { type: 'string' }, bundle: { type: 'string' }, checkpoints: { type: 'string', multiple: true },
@@ -40,6 +75,11 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   const sources = [positionals.length > 0, values.ledger !== undefined, values.bundle !== undefined].filter(Boolean).length;
   if (sources !== 1) throw new UsageError(`give trace files or directories, or --ledger URL, or --bundle DIR\nusage: agentlane ${VERIFY_USAGE}`);
   return auditCommand(io, async () => {
+    if (values.ledger !== undefined && isReaderLedger(values.ledger, io.cwd)) {
+      const res = await verifyReaderLedger(values.ledger, io, (values.checkpoints ?? []).map((c) => path.resolve(io.cwd, c)), values.strict === true);
+      print(io, res, undefined, values.json === true);
+      return res.ok ? 0 : 1;
+    }
     const targets = values.ledger !== undefined ? [ledgerDirectory(values.ledger, io.cwd)]
       : values.bundle !== undefined ? [path.resolve(io.cwd, values.bundle)]
       : positionals.map((p) => path.resolve(io.cwd, p));
@@ -55,24 +95,34 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     const res = await verifyTraceSet([...new Set(traces)], [...logs], { schema: values.strict ? 'all' : 'sample' });
     const manifestOk = manifest === undefined || ('problems' in manifest && manifest.problems.length === 0);
     const ok = res.ok && manifestOk;
-    if (values.json) {
-      io.out(JSON.stringify({
-        ok, files: res.files.map((f) => ({ ...f, file: displayPath(io, f.file) })),
-        checkpoint_logs: res.checkpointLogs.map((l) => displayPath(io, l)), checkpoints: res.checkpoints,
-        ...(manifest ? { manifest } : {}),
-      }));
-    } else {
-      for (const f of res.files) human(io, f).forEach((l) => io.out(l));
-      if (manifest) io.out(manifestLine(manifest));
-      const bad = res.files.filter((f) => !f.ok).length;
-      io.out(`${res.files.length - bad} intact, ${bad} damaged; ${res.checkpoints} checkpoint(s) from ${res.checkpointLogs.length} checkpoints.log`);
-    }
+    print(io, res, manifest, values.json === true);
     return ok ? 0 : 1;
   });
 }
 
+function print(io: Io, res: TraceSetVerdict, manifest: Awaited<ReturnType<typeof checkManifest>> | undefined, json: boolean): void {
+  const manifestOk = manifest === undefined || ('problems' in manifest && manifest.problems.length === 0);
+  if (json) {
+    io.out(JSON.stringify({
+      ok: res.ok && manifestOk, files: res.files.map((f) => ({ ...f, file: shown(io, f.file) })),
+      checkpoint_logs: res.checkpointLogs.map((l) => shown(io, l)), checkpoints: res.checkpoints,
+      ...(manifest ? { manifest } : {}),
+    }));
+  } else {
+    for (const f of res.files) human(io, f).forEach((l) => io.out(l));
+    if (manifest) io.out(manifestLine(manifest));
+    const bad = res.files.filter((f) => !f.ok).length;
+    io.out(`${res.files.length - bad} intact, ${bad} damaged; ${res.checkpoints} checkpoint(s) from ${res.checkpointLogs.length} checkpoints.log`);
+  }
+}
+
+/** File paths print relative to the cwd; ledger labels (`postgresql://…#session`) as they are. */
+function shown(io: Io, file: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(file) ? file : displayPath(io, file);
+}
+
 function human(io: Io, f: FileVerdict): string[] {
-  const name = displayPath(io, f.file);
+  const name = shown(io, f.file);
   if (f.ok) {
     return [`ok   ${name}: ${f.sessions} session${f.sessions === 1 ? '' : 's'}, ${f.events} events, head ${f.head} (seq ${f.lastSeq})`];
   }

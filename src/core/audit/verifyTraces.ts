@@ -4,6 +4,7 @@
  * session it cannot find as truncated, which is right for the set but wrong for one file of it.
  */
 import { promises as fsp } from 'node:fs';
+import type { LedgerReader } from '../ledger/ledgerReader';
 import type { TraceCheckpoint } from '../trace/canonical';
 import { verifyTraceBytes } from '../trace/verify';
 import type { TraceDamage } from '../trace/verifyTypes';
@@ -125,4 +126,87 @@ export async function verifyTraceSet(traces: readonly string[], checkpointLogs: 
     sessionIntact.set(sessionId, false);
   }
   return { ok: files.every((f) => f.ok), files, checkpointLogs: [...checkpointLogs], checkpoints: checkpointCount, sessionIntact };
+}
+
+export interface VerifyReaderOptions extends VerifySetOptions {
+  /** Checkpoint logs to hold the ledger to besides its own checkpoints (`--checkpoints FILE`). */
+  checkpointLogs?: readonly string[];
+}
+
+/** How a session of a ledger is named in verdicts: `<ledger>#<session id>`. */
+export function ledgerSessionLabel(reader: Pick<LedgerReader, 'display'>, sessionId: string): string {
+  return `${reader.display}#${encodeURIComponent(sessionId)}`;
+}
+
+/**
+ * Verifies every session a ledger holds, read back through a LedgerReader (a PostgreSQL ledger:
+ * bytes exactly as stored), against the checkpoints the ledger pinned. One verdict per session
+ * (`file` is `ledgerSessionLabel`). Besides the chain, a row whose columns disagree with its raw
+ * line is `modified` at that row's seq: the database's own triggers cannot see that, and a
+ * re-hashed rewrite of the raw lines would otherwise chain. Where both find damage, the earlier
+ * seq wins (that is where trust ends); at the same seq the chain verifier's verdict is kept.
+ * Read failures (unreachable, not initialised) are thrown as the reader's LedgerError.
+ */
+export async function verifyLedgerReader(reader: LedgerReader, opts: VerifyReaderOptions = {}): Promise<TraceSetVerdict> {
+  const files: FileVerdict[] = [];
+  const pinned = new Map<string, Array<TraceCheckpoint & { source: string }>>();
+  let checkpointCount = 0;
+  const pin = (cp: TraceCheckpoint, source: string): void => {
+    if (opts.onlySessions && !opts.onlySessions.has(cp.session_id)) return;
+    checkpointCount++;
+    const list = pinned.get(cp.session_id) ?? [];
+    list.push({ ...cp, source });
+    pinned.set(cp.session_id, list);
+  };
+  for (const cp of await reader.checkpoints()) pin(cp, reader.checkpointsDisplay);
+  for (const logFile of opts.checkpointLogs ?? []) {
+    const log = await readCheckpointLog(logFile);
+    for (const p of log.problems) {
+      files.push({ file: p.file, ok: false, kind: 'schema', seq: null, line: p.line, message: `checkpoint line ${p.line} ${p.message}`, sessionId: null, lineText: null, sessionIds: [] });
+    }
+    log.checkpoints.forEach((cp) => pin(cp, logFile));
+  }
+
+  const seen = new Set<string>();
+  const sessionIntact = new Map<string, boolean>();
+  for await (const sessionId of reader.sessions()) {
+    if (opts.onlySessions && !opts.onlySessions.has(sessionId)) continue;
+    seen.add(sessionId);
+    const file = ledgerSessionLabel(reader, sessionId);
+    const read = await reader.readSession(sessionId);
+    const checkpoints: TraceCheckpoint[] = (pinned.get(sessionId) ?? []).map(({ session_id, seq, head }) => ({ session_id, seq, head }));
+    const res = verifyTraceBytes(read.bytes, { checkpoints, schema: opts.schema ?? 'sample' });
+    const mismatch = read.mismatches[0];
+    if (res.ok && mismatch === undefined) {
+      files.push({ file, ok: true, sessions: res.sessions, sessionIds: res.sessionIds, events: res.events, head: res.head, lastSeq: res.lastSeq, checkpoints: checkpoints.length });
+      sessionIntact.set(sessionId, true);
+      continue;
+    }
+    sessionIntact.set(sessionId, false);
+    if (mismatch !== undefined && (res.ok || mismatch.seq < res.firstBadSeq)) {
+      files.push({
+        file, ok: false, kind: 'modified', seq: mismatch.seq, line: mismatch.line, message: mismatch.message, sessionId,
+        lineText: lineAt(read.bytes, mismatch.line), sessionIds: [sessionId],
+      });
+    } else if (!res.ok) {
+      files.push({
+        file, ok: false, kind: res.kind, seq: res.firstBadSeq, line: res.line, message: res.message, sessionId: res.sessionId ?? sessionId,
+        lineText: lineAt(read.bytes, res.line), sessionIds: [sessionId],
+      });
+    }
+  }
+
+  for (const [sessionId, cps] of pinned) {
+    if (seen.has(sessionId)) continue;
+    const last = cps.reduce((a, b) => (b.seq > a.seq ? b : a));
+    files.push({
+      file: last.source, ok: false, kind: 'truncated', seq: 0, line: 0,
+      message: `session \`${sessionId}\` is pinned at seq ${last.seq} by the ledger but has no events in ${reader.display}: its rows were deleted`,
+      sessionId, lineText: null, sessionIds: [sessionId],
+    });
+    sessionIntact.set(sessionId, false);
+  }
+  return {
+    ok: files.every((f) => f.ok), files, checkpointLogs: [reader.checkpointsDisplay, ...(opts.checkpointLogs ?? [])], checkpoints: checkpointCount, sessionIntact,
+  };
 }

@@ -1,11 +1,13 @@
 /**
  * Where check-commits looks up a session's trace: a ledger directory (`<dir>/<session>.trace.jsonl`
  * plus `checkpoints.log`, see ledger/directorySink.ts) or a plain trace directory (same file
- * names, no log). A file that concatenates sessions (an export) is found by content.
+ * names, no log). A file that concatenates sessions (an export) is found by content. A
+ * PostgreSQL ledger is read through a LedgerReader (`readerTraceStore`).
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import type { LedgerReader } from '../ledger/ledgerReader';
 import type { TraceCheckpoint } from '../trace/canonical';
 
 export interface StoredTrace {
@@ -87,4 +89,29 @@ async function readCheckpoints(file: string): Promise<TraceCheckpoint[]> {
     }
   }
   return out;
+}
+
+/**
+ * A TraceStore over a LedgerReader (a PostgreSQL ledger): a session's trace is its stored rows,
+ * bytes exactly as stored, held to the ledger's checkpoints. A row whose `hash` column disagrees
+ * with its raw line adds a pin {seq, column hash}: the column is what the chain trigger accepted
+ * at insert time, so a raw line rewritten around the triggers (even re-hashed so the bytes
+ * chain) fails verification at that seq. The reader is the caller's to close.
+ */
+export function readerTraceStore(reader: LedgerReader): TraceStore {
+  let checkpoints: Promise<TraceCheckpoint[]> | undefined;
+  return {
+    display: reader.display,
+    async find(sessionId) {
+      if (!isSafeSessionId(sessionId)) return undefined;
+      const read = await reader.readSession(sessionId);
+      if (read.bytes.length === 0) return undefined;
+      checkpoints ??= reader.checkpoints();
+      const pins = (await checkpoints).filter((c) => c.session_id === sessionId);
+      for (const m of read.mismatches) {
+        if (m.rawHash !== m.columnHash) pins.push({ session_id: sessionId, seq: m.seq, head: m.columnHash });
+      }
+      return { file: `${reader.display}#${encodeURIComponent(sessionId)}`, bytes: read.bytes, checkpoints: pins };
+    },
+  };
 }
