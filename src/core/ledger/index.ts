@@ -9,3 +9,4 @@ export { OTLP_ATTRIBUTES, otlpAttributesOf, otlpSeverityOf, type OtlpAttributeNa
 export { LedgerSync, type LedgerSyncOptions, type LedgerSyncStatus, type SessionSyncStatus, type SyncResult, type SyncState } from './sync';
 export { CursorStore, type Cursor } from './cursor';
 export { systemClock, type SyncClock, type BackoffPolicy } from './backoff';
+export { openLedgerReader, type LedgerReader } from './ledgerReader';
