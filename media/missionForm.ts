@@ -106,7 +106,7 @@ function build(): void {
   });
   form.append(...renderFields(s.fields, s.values, '', { changed, rebuild: build, regenerateId: () => vscode.postMessage({ type: 'regenerateId' }) }));
   const scope = form.querySelector('fieldset.g-scope');
-  scope?.insertBefore(h('p', { className: 'note', text: 'A mission can only narrow the policy: globs outside the workspace policy\u2019s write scope, a looser mode or higher caps have no effect.' }), scope.children[1] ?? null);
+  scope?.insertBefore(h('p', { className: 'note', text: 'A mission can only narrow the policy: globs outside the workspace policy\u2019s write scope, a looser mode or higher caps have no effect. Protected paths the agent should touch (with approval) must be in the mission\u2019s write scope.' }), scope.children[1] ?? null);
   form.append(h('div', { className: 'buttons' },
     h('button', { type: 'submit', id: 'save' }, 'Save mission'),
     h('span', { className: 'muted', text: ` writes .agentlane/missions/${typeof s.values.id === 'string' ? s.values.id : '…'}.yaml · Ctrl+Enter` })));

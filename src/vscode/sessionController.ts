@@ -73,6 +73,8 @@ export class SessionController extends Disposable {
         statusLineCommand: (url, token) => statusLineCommand(cli, url, token),
         onStatusLine: () => this.statusText(),
         cliPath: cli,
+        // A model passed in the agent's arguments is the session's model (and must match a mission pin).
+        modelId: modelFromArgs([...agentCommand().split(/\s+/), ...agentArgs()]),
         priceOverrides: vscode.workspace.getConfiguration('agentLane').inspect('prices')?.globalValue ?? {},
       });
     } catch (err) {
@@ -183,4 +185,12 @@ export class SessionController extends Disposable {
 function statusLineCommand(cli: string, url: string, token: string): string {
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   return `ELECTRON_RUN_AS_NODE=1 ${q(process.execPath)} ${q(cli)} statusline --url ${q(url)} --token ${q(token)}`;
+}
+
+function modelFromArgs(args: readonly string[]): string | null {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--model' && args[i + 1]) return args[i + 1];
+    if (args[i].startsWith('--model=')) return args[i].slice('--model='.length);
+  }
+  return null;
 }

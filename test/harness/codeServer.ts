@@ -185,12 +185,25 @@ export function webviewContent(page: Page, index = 0): FrameLocator {
   return page.locator('iframe.webview').nth(index).contentFrame().locator('iframe#active-frame').contentFrame();
 }
 
+/**
+ * The content frames of all open webviews. Playwright keeps the name a frame had when it was
+ * created (`pending-frame` in VS Code 1.139), so the frame element's current id is what counts.
+ */
+export async function webviewFrames(page: Page): Promise<Frame[]> {
+  const out: Frame[] = [];
+  for (const frame of page.frames()) {
+    if (frame.isDetached() || !frame.parentFrame()?.url().includes('/webview/')) continue;
+    const id = await frame.frameElement().then((el) => el.getAttribute('id'), () => null);
+    if (id === 'active-frame') out.push(frame);
+  }
+  return out;
+}
+
 /** The first webview content frame that contains `selector`, polled until `timeoutMs`. */
 export async function findWebviewFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    // Playwright's frame.name() falls back to the id, so the inner frames are named `active-frame`.
-    for (const frame of page.frames().filter((f) => f.name() === 'active-frame')) {
+    for (const frame of await webviewFrames(page)) {
       if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
     }
     await sleep(250);

@@ -7,23 +7,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
+import { webviewFrames } from '../harness/codeServer';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/**
- * The content frames of every open webview. VS Code creates the inner iframe as `pending-frame`
- * and renames it `active-frame` once loaded; Playwright keeps the name from creation time, so
- * this asks the element for its current id instead of trusting `frame.name()`.
- */
-export async function webviewFrames(page: Page): Promise<Frame[]> {
-  const out: Frame[] = [];
-  for (const frame of page.frames()) {
-    if (frame.isDetached() || !frame.parentFrame()?.url().includes('/webview/')) continue;
-    const id = await frame.frameElement().then((el) => el.getAttribute('id'), () => null);
-    if (id === 'active-frame') out.push(frame);
-  }
-  return out;
-}
+/** The content frames of every open webview (see the harness for why the element id counts). */
+export { webviewFrames };
 
 /** Polls all webviews until `pick(frame)` matches something; undefined at the deadline. */
 export async function findInWebviews(page: Page, pick: (f: Frame) => Locator, timeoutMs: number): Promise<{ frame: Frame; locator: Locator } | undefined> {

@@ -23,8 +23,12 @@ export function narrowingNotes(m: MissionLayerInput, layers: readonly PolicyLaye
     const scope = l.doc.paths?.write;
     if (!scope?.length) continue;
     const shown = scope.map((g) => `\`${g}\``).join(', ');
+    const protect = l.doc.paths?.protect ?? [];
     writes.forEach((g, i) => {
       const path = `scope.write[${i}]`;
+      // Protected paths are gated, not forbidden: naming one in the mission keeps it writable
+      // with approval (without it, the mission's scope denies it).
+      if (protect.some((p) => covers(p, g))) return;
       if (!scope.some((p) => safeIntersect(g, p))) {
         notes.push({ path, message: `\`${g}\` is outside the ${l.layer} policy's write scope (${shown}): a mission can only narrow the policy, so this glob has no effect` });
       } else if (!scope.some((p) => covers(p, g))) {

@@ -65,3 +65,10 @@ describe('mission form: page → host messages', () => {
     });
   }
 });
+
+describe('mission form: protected paths in the mission scope', () => {
+  it('does not call a protected path "no effect": naming it keeps it writable with approval', () => {
+    const notes = narrowingNotes({ scope: { write: ['src/**', '.github/workflows/**'] } }, [layer(EXAMPLE_POLICY)]);
+    assert.deepEqual(notes, []);
+  });
+});

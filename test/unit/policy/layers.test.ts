@@ -81,3 +81,17 @@ describe('policy: network, MCP, tools', () => {
     assert.equal(decide(p2, 'Teleport', {}).decision, 'allow');
   });
 });
+
+describe('policy: a mission and protected paths', () => {
+  const mission = (write: string) => policy(EXAMPLE_POLICY, [`version: 1\npaths:\n  write: [${write}]\n`, 'mission']);
+  it('a mission whose scope leaves out a protected path denies it (tightening)', () => {
+    const r = decide(mission('"src/**"'), 'Write', { file_path: `${ROOT}/.github/workflows/ci.yml`, content: '' });
+    assert.equal(r.decision, 'deny');
+    assert.equal(r.reasons[0].layer, 'mission');
+  });
+  it('naming the protected path in the mission scope keeps it writable with approval', () => {
+    const r = decide(mission('"src/**", ".github/workflows/**"'), 'Write', { file_path: `${ROOT}/.github/workflows/ci.yml`, content: '' });
+    assert.equal(r.decision, 'ask');
+    assert.equal(r.reasons[0].rule, 'paths.protect[0]');
+  });
+});
