@@ -17,7 +17,7 @@ export async function benchPackage(): Promise<BenchRow[]> {
   try {
     execFileSync('node', ['esbuild.mjs', '--production'], { cwd: ROOT, stdio: 'ignore' });
     const vsix = path.join(dir, 'agent-lane.vsix');
-    execFileSync('npx', ['vsce', 'package', '--no-dependencies', '-o', vsix], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix], { cwd: ROOT, stdio: 'ignore' });
     rows.push({ name: 'VSIX size (production bundle)', value: Math.round(statSync(vsix).size / 1024), unit: 'KB', note: 'target < 2048 KB' });
     const activation = path.join(dir, 'activation.json');
     try {

@@ -58,12 +58,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<AgentL
     parser.catch((err: unknown) => output.error(`shell parser failed to load; every Bash call will be denied: ${String(err)}`));
     const ledger = new LedgerService(context.globalStorageUri.fsPath, output);
     context.subscriptions.push(ledger);
-    void ledger.restart();
-    policy.reload();
+    // Reading and compiling the policy (cold YAML + zod) and starting the ledger sync happen right
+    // after activation returns, so VS Code's startup never waits on them.
+    setImmediate(() => {
+      policy.reload();
+      void ledger.restart();
+    });
     const auto = autoStartSession();
     if (auto && root) {
       const mission = auto.missionFile ? path.resolve(root.fsPath, auto.missionFile) : undefined;
-      void sessions.start(mission);
+      void policy.whenLoaded().then(() => sessions.start(mission));
     }
     return {
       policy, sessions, activationMs: performance.now() - started,

@@ -16,9 +16,12 @@ export class PolicyService extends Disposable {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<PolicyStack>());
   readonly onDidChange = this._onDidChange.event;
   private current: PolicyStack | undefined;
+  private firstLoad: { promise: Promise<PolicyStack | undefined>; resolve: (s: PolicyStack | undefined) => void };
 
   constructor(private readonly root: vscode.Uri | undefined) {
     super();
+    let resolve!: (s: PolicyStack | undefined) => void;
+    this.firstLoad = { promise: new Promise((r) => { resolve = r; }), resolve };
     if (root) {
       const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, WORKSPACE_POLICY)));
       this._register(watcher.onDidChange(() => this.reload()));
@@ -43,12 +46,21 @@ export class PolicyService extends Disposable {
     return this.root?.fsPath;
   }
 
+  /** Resolves once the policy has been read for the first time (activation defers it). */
+  whenLoaded(): Promise<PolicyStack | undefined> {
+    return this.firstLoad.promise;
+  }
+
   reload(): PolicyStack | undefined {
-    if (!this.root) return undefined;
+    if (!this.root) {
+      this.firstLoad.resolve(undefined);
+      return undefined;
+    }
     const stack = loadPolicyStack({ workspaceRoot: this.root.fsPath, managedFile: managedPolicyFile() });
     this.current = stack;
     this.publish(stack.problems);
     this._onDidChange.fire(stack);
+    this.firstLoad.resolve(stack);
     return stack;
   }
 

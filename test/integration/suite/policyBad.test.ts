@@ -23,6 +23,7 @@ suiteInFixture('bad-policy', 'Invalid policy', () => {
 
   test('keeps the problem on the loaded stack so every agent action is denied', async () => {
     const api = await activatedApi();
+    await api.policy.whenLoaded();
     assert.ok(api.policy.stack, 'no policy stack after activation');
     assert.ok(api.policy.stack.problems.length > 0, 'the invalid policy was accepted');
   });

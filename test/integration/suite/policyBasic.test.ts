@@ -8,7 +8,7 @@ import { policyUri, suiteInFixture } from '../support/workspace';
 suiteInFixture('basic', 'Policy on activation', () => {
   test('loads the workspace policy', async () => {
     const api = await activatedApi();
-    const stack = api.policy.stack;
+    const stack = await api.policy.whenLoaded();
     assert.ok(stack, 'no policy stack after activation');
     assert.equal(stack.workspaceMissing, false, 'the workspace policy file was not found');
     assert.deepEqual(stack.problems, []);

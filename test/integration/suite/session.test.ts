@@ -97,6 +97,7 @@ suiteInFixture('basic', 'Supervised session', () => {
 
   test('Explorer decorations mark denied and protected paths with the rule, and leave the rest alone', async () => {
     const api = await activatedApi();
+    await api.policy.whenLoaded();
     const root = workspaceRoot();
     const deco = (rel: string) => api.surfaces.decorations.provideFileDecoration(vscode.Uri.joinPath(root, rel));
     const env = deco('.env');
