@@ -33,6 +33,8 @@ export interface GlobRule {
 export interface GlobList {
   rules: GlobRule[];
   anyRelative: (rel: string) => boolean;
+  /** The path or any directory above it matches a relative pattern: one regex test (G or G/**). */
+  anyRelativeOrAncestor: (rel: string) => boolean;
   anyAbsolute: (abs: string) => boolean;
 }
 
@@ -115,15 +117,17 @@ export function compileGlobList(patterns: readonly string[], refFor: (i: number)
     const test = picomatch(pattern, { dot: true });
     return { ref: refFor(i), pattern, absolute, test };
   });
-  const combine = (subset: GlobRule[]): ((p: string) => boolean) => {
+  const combine = (subset: GlobRule[], withDescendants = false): ((p: string) => boolean) => {
     if (subset.length === 0) return () => false;
-    const sources = subset.map((r) => picomatch.makeRe(r.pattern, { dot: true }).source);
+    const patterns = withDescendants ? subset.flatMap((r) => [r.pattern, `${r.pattern.replace(/\/+$/, '')}/**`]) : subset.map((r) => r.pattern);
+    const sources = patterns.map((p) => picomatch.makeRe(p, { dot: true }).source);
     const re = new RegExp(sources.map((s) => `(?:${s})`).join('|'));
     return (p) => re.test(p);
   };
   return {
     rules,
     anyRelative: combine(rules.filter((r) => !r.absolute)),
+    anyRelativeOrAncestor: combine(rules.filter((r) => !r.absolute), true),
     anyAbsolute: combine(rules.filter((r) => r.absolute)),
   };
 }

@@ -28,6 +28,8 @@ export function pathClassifier(policy: CompiledPolicy, scopeLayers: ReadonlySet<
 
   const hit = (lists: GlobList[], rel: string, withAncestors: boolean): { ref: RuleRef; pattern: string } | undefined => {
     for (const list of lists) {
+      // Most paths match nothing: one combined test decides that before any ancestor walk.
+      if (withAncestors ? !list.anyRelativeOrAncestor(rel) : !list.anyRelative(rel)) continue;
       let p = rel;
       while (true) {
         if (list.anyRelative(p)) {
