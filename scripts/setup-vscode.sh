@@ -88,6 +88,10 @@ cat >"$cs_dir/package.json" <<JSON
 JSON
 (
   cd "$cs_dir"
+  # Run from `npm test`, the outer npm (Node 20) exports its config as npm_config_* (user agent
+  # "node/v20" among them), which this inner npm would inherit and code-server's postinstall
+  # would read as "not Node 24". Start from a clean npm environment.
+  for v in $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
   export PATH="$node_dir/bin:$PATH"
   export npm_config_nodedir="$node_dir"
   npm install --omit=dev --no-audit --no-fund --foreground-scripts >>"$log" 2>&1
