@@ -13,7 +13,8 @@
  * cost the supervisor a review, and whatever they change (formatters re-staging files, a
  * Change-Id trailer) is then what gets acknowledged and linked.
  */
-import { promises as fsp } from 'node:fs';
+import { messageFromCommitArgv } from '../core/git/commitMessageArgs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import type { Io } from './args';
 import { UsageError } from './args';
@@ -113,11 +114,22 @@ function answer<S extends z.ZodType>(r: HookCallResult, schema: S): { ok: true; 
   return { ok: false, why: `the supervising session answered HTTP ${r.status}${typeof error === 'string' ? `: ${error}` : ''}` };
 }
 
+function commitMessageOfParent(): string | null {
+  try {
+    const argv = readFileSync(`/proc/${process.ppid}/cmdline`, 'utf8').split('\0').filter((x, i, all) => i < all.length - 1 || x !== '');
+    const commit = argv.indexOf('commit');
+    return commit >= 0 ? messageFromCommitArgv(argv.slice(commit + 1)) : null;
+  } catch {
+    return null; // not Linux, or the parent is gone: the review shows no message
+  }
+}
+
 async function preCommit(io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const ch = await channel(io, env);
   if (!ch) return 1;
-  // The message is not written yet when pre-commit runs (COMMIT_EDITMSG still holds the last one).
-  const review = await stagedReview(io.cwd, null);
+  // The message is not written yet when pre-commit runs (COMMIT_EDITMSG still holds the last one);
+  // a `-m` is in git's own argv, our parent process (the hook script execs us).
+  const review = await stagedReview(io.cwd, commitMessageOfParent());
   io.err(`Agent Lane: waiting for the supervisor to acknowledge tree ${review.tree.slice(0, 12)} (${review.files.length} file(s))…`);
   const r = answer(await postHook(ch.url, GIT_ROUTES.preCommit, ch.token, review, ackTimeoutMs(env)), PreCommitAnswer);
   if (!r.ok) {
