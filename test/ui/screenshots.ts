@@ -235,6 +235,8 @@ async function main(): Promise<number> {
 
     if (shooter.wants('mission-form')) {
       await runCommandFromPalette(page, 'Agent Lane: New Mission');
+      // Let the form's webview come up before the next palette command (it briefly takes focus).
+      await findInWebviews(page, (f) => f.locator('#mission-form'), 20_000);
       await hidePanel(page);
       if (await fillMissionForm(page)) await shooter.both('mission-form', async () => page, () => sleep(500));
       else shooter.skip('mission-form', 'no mission form webview (#mission-form)');
