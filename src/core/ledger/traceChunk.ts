@@ -61,13 +61,17 @@ export async function readChunk(file: string, pos: ChainPosition, limits: ChunkL
   return checkLines(file, buf, pos, limits.maxLines);
 }
 
-async function readFrom(file: string, pos: ChainPosition, maxBytes: number): Promise<Buffer> {
-  let fh: fsp.FileHandle;
+/** Opens a local trace for reading; the error says which file and why. */
+async function openTrace(file: string): Promise<fsp.FileHandle> {
   try {
-    fh = await fsp.open(file, 'r');
+    return await fsp.open(file, 'r');
   } catch (e) {
     throw new LedgerError('local-io', `cannot open trace \`${file}\`: ${(e as Error).message}`, { cause: e });
   }
+}
+
+async function readFrom(file: string, pos: ChainPosition, maxBytes: number): Promise<Buffer> {
+  const fh = await openTrace(file);
   try {
     const size = (await fh.stat()).size;
     if (size < pos.offset) {
@@ -178,12 +182,7 @@ function bytesHash(line: Buffer): string {
 
 /** Seq of the last complete line of a trace file (-1 when there is none); for lag displays. */
 export async function lastSeqOf(file: string): Promise<number> {
-  let fh: fsp.FileHandle;
-  try {
-    fh = await fsp.open(file, 'r');
-  } catch (e) {
-    throw new LedgerError('local-io', `cannot open trace \`${file}\`: ${(e as Error).message}`, { cause: e });
-  }
+  const fh = await openTrace(file);
   try {
     const size = (await fh.stat()).size;
     for (let window = 64 * 1024; ; window *= 4) {
