@@ -39,7 +39,17 @@ export class SessionController extends Disposable {
   ) {
     super();
     this._register(vscode.window.onDidCloseTerminal((t) => {
-      if (this.session && t === this.session.terminal) void this.end('terminal closed', t.exitStatus?.code ?? null);
+      const s = this.session;
+      if (!s || t !== s.terminal) return;
+      const code = t.exitStatus?.code ?? null;
+      // An agent that dies at once is almost always a missing or misconfigured command: say so.
+      if (code !== null && code !== 0 && Date.now() - s.startedAt < 5000) {
+        void vscode.window.showErrorMessage(
+          `Agent Lane: the agent command \`${agentCommand()}\` exited at once (code ${code}). Is it installed and on PATH?`,
+          'Open Settings',
+        ).then((pick) => { if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'agentLane.agent'); });
+      }
+      void this.end(code === null ? 'terminal closed' : `terminal closed (agent exited with ${code})`, code);
     }));
     this._register({ dispose: () => { void this.end('VS Code closed', null); } });
   }
