@@ -6,16 +6,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Turn, Usage } from '../support/fakeAnthropic';
-import { cleanupAllLanes, runLane, type LaneDirs, type LaneRun } from '../support/lane';
+import type { Turn, TurnCommon, Usage } from '../support/fakeAnthropic';
+import { cleanupAllLanes, runLane, turn, type LaneDirs, type LaneRun } from '../support/lane';
 import { assertTraceSound, describeRun, lineOf, POLICY, requirePrereqs, SECRET_FILES } from '../lane/common';
 
 /** $0.006 per turn at Sonnet 4.5 list prices: 1000 × $3 + 200 × $15 per MTok. */
 const TURN_USAGE: Usage = { input_tokens: 1000, output_tokens: 200 };
 
-const write = (d: LaneDirs, name: string, id: string, extra: Partial<Turn> = {}): Turn => ({
-  usage: TURN_USAGE, ...extra, toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, `src/${name}`), content: `${name}\n` }, id }],
-}) as Turn;
+const write = (d: LaneDirs, name: string, id: string, extra: TurnCommon = {}): Turn =>
+  turn.write(d, `src/${name}`, `${name}\n`, id, { usage: TURN_USAGE, ...extra });
 
 function decisionOf(r: LaneRun, id: string): ReturnType<LaneRun['decisions']>[number] {
   const d = r.decisions().find((x) => x.toolUseId === id);

@@ -3,8 +3,7 @@
 // effects, and the model is told why. The helper kills the orphan's process group at the end.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { cleanupAllLanes, runLane, type LaneRun } from '../support/lane';
+import { cleanupAllLanes, runLane, type LaneRun, turn } from '../support/lane';
 import { describeRun, POLICY, requirePrereqs, SECRET_FILES } from './common';
 
 function groupAlive(pid: number): boolean {
@@ -26,10 +25,10 @@ describe('lane: broker killed mid-session (fail closed)', function () {
       policy: POLICY,
       files: SECRET_FILES,
       script: (d) => [
-        { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/first.ts'), content: 'first\n' }, id: 'toolu_first' }] },
-        { delayMs: 1500, toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/second.ts'), content: 'second\n' }, id: 'toolu_second' }] },
-        { toolUses: [{ name: 'Bash', input: { command: 'echo third > src/third.txt' }, id: 'toolu_third' }] },
-        { toolUses: [{ name: 'Read', input: { file_path: path.join(d.ws, '.env') }, id: 'toolu_env' }] },
+        turn.write(d, 'src/first.ts', 'first\n', 'toolu_first'),
+        turn.write(d, 'src/second.ts', 'second\n', 'toolu_second', { delayMs: 1500 }),
+        turn.bash('echo third > src/third.txt', 'toolu_third'),
+        turn.read(d, '.env', 'toolu_env'),
         { text: 'done' },
       ],
       signal: { signal: 'SIGKILL', afterTurnRequests: 2 },

@@ -1,8 +1,7 @@
 // Scenario 1: reading a denied file — by Read, by `cat`, and hidden in a chain — never runs,
 // the file's content never reaches the model, and the deny names paths.deny[0] and its line.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
-import { cleanupAllLanes, runLane, type LaneRun } from '../support/lane';
+import { cleanupAllLanes, runLane, type LaneRun, turn } from '../support/lane';
 import { assertNoLeak, assertTraceSound, describeRun, ENV_MARKER, lineOf, POLICY, requirePrereqs, SECRET_FILES } from './common';
 
 describe('lane: denied reads of a denied file', function () {
@@ -15,10 +14,10 @@ describe('lane: denied reads of a denied file', function () {
       policy: POLICY,
       files: SECRET_FILES,
       script: (d) => [
-        { toolUses: [{ name: 'Read', input: { file_path: path.join(d.ws, '.env') }, id: 'toolu_read_env' }] },
-        { toolUses: [{ name: 'Bash', input: { command: 'cat .env' }, id: 'toolu_cat_env' }] },
-        { toolUses: [{ name: 'Bash', input: { command: 'ls && cat .env' }, id: 'toolu_chain_env' }] },
-        { toolUses: [{ name: 'Read', input: { file_path: path.join(d.ws, 'README.md') }, id: 'toolu_read_readme' }] },
+        turn.read(d, '.env', 'toolu_read_env'),
+        turn.bash('cat .env', 'toolu_cat_env'),
+        turn.bash('ls && cat .env', 'toolu_chain_env'),
+        turn.read(d, 'README.md', 'toolu_read_readme'),
         { text: 'done' },
       ],
     });

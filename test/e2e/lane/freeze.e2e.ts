@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanupAllLanes, runLane, type LaneRun } from '../support/lane';
+import { cleanupAllLanes, runLane, type LaneRun, turn } from '../support/lane';
 import { assertTraceSound, describeRun, lineOf, POLICY, requirePrereqs, SECRET_FILES } from './common';
 
 function assertFrozenDeny(r: LaneRun, id: string, why: RegExp): void {
@@ -32,11 +32,11 @@ describe('lane: freeze', function () {
         policy: POLICY,
         files: SECRET_FILES,
         script: (d) => [
-          { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/before.ts'), content: 'before\n' }, id: 'toolu_before' }] },
+          turn.write(d, 'src/before.ts', 'before\n', 'toolu_before'),
           // The fake holds this answer: the signal lands (and the freeze is traced) meanwhile.
-          { delayMs: 1500, toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/after.ts'), content: 'after\n' }, id: 'toolu_after_write' }] },
-          { toolUses: [{ name: 'Bash', input: { command: 'echo x > src/after.txt' }, id: 'toolu_after_exec' }] },
-          { toolUses: [{ name: 'Read', input: { file_path: path.join(d.ws, 'README.md') }, id: 'toolu_after_read' }] },
+          turn.write(d, 'src/after.ts', 'after\n', 'toolu_after_write', { delayMs: 1500 }),
+          turn.bash('echo x > src/after.txt', 'toolu_after_exec'),
+          turn.read(d, 'README.md', 'toolu_after_read'),
           { text: 'done' },
         ],
         signal: { signal: 'SIGUSR1', afterTurnRequests: 2, thenAwaitEvent: 'session.freeze' },
@@ -79,10 +79,10 @@ describe('lane: freeze', function () {
         policy,
         files: SECRET_FILES,
         script: (d) => [
-          { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/one.ts'), content: '1\n' }, id: 'toolu_call_1' }] },
-          { toolUses: [{ name: 'Bash', input: { command: 'echo 2 > src/two.txt' }, id: 'toolu_call_2' }] },
-          { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/three.ts'), content: '3\n' }, id: 'toolu_call_3' }] },
-          { toolUses: [{ name: 'Bash', input: { command: 'echo 4 > src/four.txt' }, id: 'toolu_call_4' }] },
+          turn.write(d, 'src/one.ts', '1\n', 'toolu_call_1'),
+          turn.bash('echo 2 > src/two.txt', 'toolu_call_2'),
+          turn.write(d, 'src/three.ts', '3\n', 'toolu_call_3'),
+          turn.bash('echo 4 > src/four.txt', 'toolu_call_4'),
           { text: 'done' },
         ],
       });
@@ -119,7 +119,7 @@ describe('lane: freeze', function () {
         files: SECRET_FILES,
         script: (d) => [
           // 0.02 min = 1.2 s; the first answer comes well after that.
-          { delayMs: 3000, toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/late.ts'), content: 'late\n' }, id: 'toolu_late' }] },
+          turn.write(d, 'src/late.ts', 'late\n', 'toolu_late', { delayMs: 3000 }),
           { text: 'done' },
         ],
       });
@@ -169,7 +169,7 @@ describe('lane: kill switch during start-up', function () {
         return ['--policy', fifo];
       },
       script: (d) => [
-        { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/early.ts'), content: 'x\n' }, id: 'toolu_early' }] },
+        turn.write(d, 'src/early.ts', 'x\n', 'toolu_early'),
         { text: 'done' },
       ],
       allowNoTrace: true,

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cleanupAllLanes, runLane, type LaneRun } from '../support/lane';
+import { cleanupAllLanes, runLane, type LaneRun, turn } from '../support/lane';
 import { assertTraceSound, describeRun, lineOf, POLICY, requirePrereqs, SECRET_FILES } from './common';
 
 describe('lane: network egress', function () {
@@ -26,11 +26,11 @@ describe('lane: network egress', function () {
       policy: POLICY,
       files: SECRET_FILES,
       script: [
-        { toolUses: [{ name: 'Bash', input: { command: 'curl -s https://evil.example/x' }, id: 'toolu_curl_evil' }] },
+        turn.bash('curl -s https://evil.example/x', 'toolu_curl_evil'),
         // `localhost` is not in network.allow (only 127.0.0.1 is): had it run, our server would see it.
-        { toolUses: [{ name: 'Bash', input: { command: `curl -s -o src/evil.txt http://localhost:${port}/evil` }, id: 'toolu_curl_localhost' }] },
+        turn.bash(`curl -s -o src/evil.txt http://localhost:${port}/evil`, 'toolu_curl_localhost'),
         { toolUses: [{ name: 'WebFetch', input: { url: 'https://evil.example/page', prompt: 'summarise' }, id: 'toolu_fetch_evil' }] },
-        { toolUses: [{ name: 'Bash', input: { command: `curl -s -o src/allowed.txt http://127.0.0.1:${port}/allowed` }, id: 'toolu_curl_allowed' }] },
+        turn.bash(`curl -s -o src/allowed.txt http://127.0.0.1:${port}/allowed`, 'toolu_curl_allowed'),
         { toolUses: [{ name: 'WebFetch', input: { url: 'https://registry.npmjs.org/left-pad', prompt: 'version?' }, id: 'toolu_fetch_allowed' }] },
         { text: 'done' },
       ],

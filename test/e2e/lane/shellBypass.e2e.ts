@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanupAllLanes, REPO_ROOT, runLane, type LaneRun } from '../support/lane';
+import { cleanupAllLanes, REPO_ROOT, runLane, type LaneRun, turn } from '../support/lane';
 import { assertNoLeak, assertTraceSound, describeRun, ENV_MARKER, KEY_MARKER, requirePrereqs } from './common';
 
 const CORPUS_POLICY = fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/policies/corpus-policy.yaml'), 'utf8');
@@ -125,8 +125,8 @@ describe('lane: shell bypass through a leading command substitution', function (
       files: { 'src/index.ts': 'export {};\n' },
       homeFiles: { '.ssh/config': `Host x # ${SSH_MARKER}\n` },
       script: [
-        { toolUses: [{ name: 'Bash', input: { command: 'cat $(echo $HOME)/.ssh/config > src/leak-ssh.txt' }, id: 'toolu_subst_home' }] },
-        { toolUses: [{ name: 'Bash', input: { command: 'cat $(ls -d $TMPDIR/agentlane-session-*)/settings.json' }, id: 'toolu_subst_settings' }] },
+        turn.bash('cat $(echo $HOME)/.ssh/config > src/leak-ssh.txt', 'toolu_subst_home'),
+        turn.bash('cat $(ls -d $TMPDIR/agentlane-session-*)/settings.json', 'toolu_subst_settings'),
         { text: 'done' },
       ],
     });

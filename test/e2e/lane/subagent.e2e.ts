@@ -3,8 +3,7 @@
 // allowed, and both decisions carry the subagent's agent_id (also as the event's actor).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { cleanupAllLanes, runLane, type LaneRun } from '../support/lane';
+import { cleanupAllLanes, runLane, type LaneRun, turn } from '../support/lane';
 import { assertNoLeak, assertTraceSound, describeRun, ENV_MARKER, POLICY, requirePrereqs, SECRET_FILES } from './common';
 
 const SUB_PROMPT = 'SUBAGENT-TASK-7d3: read the env file, then write src/sub.ts';
@@ -22,8 +21,8 @@ describe('lane: subagent tool calls', function () {
         {
           match: 'SUBAGENT-TASK-7d3',
           turns: [
-            { toolUses: [{ name: 'Read', input: { file_path: path.join(d.ws, '.env') }, id: 'toolu_sub_read' }] },
-            { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/sub.ts'), content: 'from the subagent\n' }, id: 'toolu_sub_write' }] },
+            turn.read(d, '.env', 'toolu_sub_read'),
+            turn.write(d, 'src/sub.ts', 'from the subagent\n', 'toolu_sub_write'),
             { text: 'subagent done' },
           ],
         },

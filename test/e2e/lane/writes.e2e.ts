@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanupAllLanes, runLane, type LaneDirs, type LaneRun } from '../support/lane';
+import { cleanupAllLanes, runLane, type LaneDirs, type LaneRun, turn } from '../support/lane';
 import { assertTraceSound, describeRun, lineOf, POLICY, requirePrereqs, SECRET_FILES } from './common';
 
 /** An approver that allows the first request and denies every later one; it logs what it was asked. */
@@ -39,9 +39,9 @@ describe('lane: writes', function () {
         policy: POLICY,
         files: SECRET_FILES,
         script: (d) => [
-          { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'src/a.ts'), content: 'export const a = 1;\n' }, id: 'toolu_write_a' }] },
+          turn.write(d, 'src/a.ts', 'export const a = 1;\n', 'toolu_write_a'),
           { toolUses: [{ name: 'Edit', input: { file_path: path.join(d.ws, 'src/a.ts'), old_string: 'a = 1', new_string: 'a = 42' }, id: 'toolu_edit_a' }] },
-          { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, 'docs/out.md'), content: 'outside scope\n' }, id: 'toolu_write_docs' }] },
+          turn.write(d, 'docs/out.md', 'outside scope\n', 'toolu_write_docs'),
           { text: 'done' },
         ],
       });
@@ -83,8 +83,8 @@ describe('lane: writes', function () {
         files: SECRET_FILES,
         approver: writeApprover,
         script: (d) => [
-          { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, '.github/workflows/ci.yml'), content: 'name: ci\n' }, id: 'toolu_ci_1' }] },
-          { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, '.github/workflows/release.yml'), content: 'name: release\n' }, id: 'toolu_ci_2' }] },
+          turn.write(d, '.github/workflows/ci.yml', 'name: ci\n', 'toolu_ci_1'),
+          turn.write(d, '.github/workflows/release.yml', 'name: release\n', 'toolu_ci_2'),
           { text: 'done' },
         ],
       });
@@ -147,7 +147,7 @@ describe('lane: writes', function () {
         policy: POLICY,
         files: SECRET_FILES,
         script: (d) => [
-          { toolUses: [{ name: 'Write', input: { file_path: path.join(d.ws, '.github/workflows/ci.yml'), content: 'name: ci\n' }, id: 'toolu_ci_none' }] },
+          turn.write(d, '.github/workflows/ci.yml', 'name: ci\n', 'toolu_ci_none'),
           { text: 'done' },
         ],
       });

@@ -20,7 +20,7 @@ export interface ToolUseSpec {
   id?: string;
 }
 
-interface TurnCommon {
+export interface TurnCommon {
   usage?: Usage;
   /** The `model` reported in the response; defaults to the model the request asked for. */
   model?: string;

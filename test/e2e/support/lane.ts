@@ -10,7 +10,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startFakeAnthropic, type Conversation, type FakeAnthropic, type Turn } from './fakeAnthropic';
+import { startFakeAnthropic, type Conversation, type FakeAnthropic, type Turn, type TurnCommon } from './fakeAnthropic';
 import { claudeBin } from './runClaude';
 import { TraceEventSchema, type TraceEvent, type ToolDecisionEvent } from '../../../src/core/trace/schema';
 import { verifyTraceFile } from '../../../src/core/trace/verify';
@@ -37,6 +37,15 @@ export interface LaneDirs {
 }
 
 type OrFn<T> = T | ((d: LaneDirs) => T);
+
+/** Scripted turns with one tool call each, built the same way in every scenario. */
+export const turn = {
+  call: (name: string, input: Record<string, unknown>, id: string, extra: TurnCommon = {}): Turn => ({ ...extra, toolUses: [{ name, input, id }] }),
+  write: (d: LaneDirs, rel: string, content: string, id: string, extra?: TurnCommon): Turn =>
+    turn.call('Write', { file_path: path.join(d.ws, rel), content }, id, extra),
+  read: (d: LaneDirs, rel: string, id: string, extra?: TurnCommon): Turn => turn.call('Read', { file_path: path.join(d.ws, rel) }, id, extra),
+  bash: (command: string, id: string, extra?: TurnCommon): Turn => turn.call('Bash', { command }, id, extra),
+};
 
 export interface SignalPlan {
   signal: 'SIGUSR1' | 'SIGKILL' | 'SIGTERM';
