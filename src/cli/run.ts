@@ -90,6 +90,8 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
       durability: values.durability === 'none' ? 'none' : 'fsync',
       // Git hooks exec this very bundle; from sources (tsx) there is no bundle to exec.
       cliPath: __filename.endsWith('.js') ? __filename : undefined,
+      ledgerUrl: values.ledger ?? process.env.AGENTLANE_LEDGER,
+      laneDirs: ledgerDirs(values.ledger ?? process.env.AGENTLANE_LEDGER, io.cwd),
     });
   } catch (err) {
     if (LaneError.is(err)) throw new PolicyError(err.reason);
@@ -121,12 +123,12 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
   killSwitch.apply = (): void => { void broker.freeze('operator (SIGUSR1)', 'kill switch: frozen by the operator', 'supervisor'); };
   if (killSwitch.early) killSwitch.apply();
 
-  const [cmd, ...rest] = agentCmd;
-  const child = spawn(cmd, [...rest, ...lane.agentArgs()], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ...lane.agentEnv() },
-  });
+  const cmd = agentCmd[0];
+  const launch = lane.agentCommand(agentCmd, { interactive: Boolean(process.stdin.isTTY) });
+  io.err(lane.sandbox.state === 'on'
+    ? `agentlane: the agent runs in the sandbox (${lane.sandbox.backend}${lane.sandbox.limits.length ? `; ${lane.sandbox.limits.join(', ')}` : ''})`
+    : `agentlane: WARNING the agent runs WITHOUT a sandbox: ${lane.sandbox.reason}`);
+  const child = spawn(launch.file, launch.args, { cwd: root, stdio: 'inherit', env: launch.env });
   const forward = (sig: NodeJS.Signals) => (): void => { child.kill(sig); };
   const onInt = forward('SIGINT');
   const onTerm = forward('SIGTERM');
@@ -147,6 +149,12 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
   const ledgerUrl = values.ledger ?? process.env.AGENTLANE_LEDGER;
   if (ledgerUrl) await shipTrace(ledgerUrl, lane.traceFile, path.dirname(lane.traceFile), io);
   return exitCode;
+}
+
+/** A directory ledger is the lane's own store: the agent must not see it. */
+function ledgerDirs(url: string | undefined, cwd: string): string[] {
+  if (!url || /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return [];
+  return [path.resolve(cwd, url.replace(/^dir:/, ''))];
 }
 
 function signalNumber(sig: NodeJS.Signals): number {

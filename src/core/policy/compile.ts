@@ -53,7 +53,8 @@ export interface CompiledLayer {
   mcp?: { tiers: Map<string, Setting<'T0' | 'T1' | 'T2'>>; otherwise: Setting<'T0' | 'T1' | 'T2'> };
   tools?: { allow: Map<string, RuleRef>; ask: Map<string, RuleRef>; deny: Map<string, RuleRef> };
   budget?: { usd?: Setting<number>; tokens?: Setting<number>; onUnknown?: Setting<'freeze' | 'warn'> };
-  limits?: { minutes?: Setting<number>; toolCalls?: Setting<number> };
+  limits?: { minutes?: Setting<number>; toolCalls?: Setting<number>; processes?: Setting<number>; memoryMb?: Setting<number> };
+  sandbox?: Setting<'on' | 'off' | 'required'>;
   commits?: { requireAck?: Setting<boolean> };
 }
 
@@ -191,8 +192,11 @@ function compileLayer(layer: PolicyLayer, home: string): CompiledLayer {
     out.limits = {
       minutes: optional(layer, 'limits.minutes', d.limits.minutes),
       toolCalls: optional(layer, 'limits.toolCalls', d.limits.toolCalls),
+      processes: optional(layer, 'limits.processes', d.limits.processes),
+      memoryMb: optional(layer, 'limits.memoryMb', d.limits.memoryMb),
     };
   }
+  out.sandbox = optional(layer, 'sandbox', d.sandbox);
   if (d.commits) out.commits = { requireAck: optional(layer, 'commits.requireAck', d.commits.requireAck) };
   return out;
 }

@@ -73,7 +73,18 @@ export const budgetSchema = z.strictObject({
 export const limitsSchema = z.strictObject({
   minutes: z.number().positive().optional(),
   toolCalls: z.number().int().positive().optional(),
+  processes: z.number().int().min(8, 'limits.processes below 8 leaves the agent unable to run a shell').optional()
+    .describe('most processes the agent and everything it starts may have at once (sandbox; default 512)'),
+  memoryMb: z.number().int().min(256, 'limits.memoryMb below 256 cannot run an agent CLI').optional()
+    .describe('memory cap in MB for the agent and everything it starts (sandbox; default 8192)'),
 });
+
+/**
+ * `on` (default): the agent runs in an OS sandbox generated from the policy; no sandbox, no session.
+ * `off`: no sandbox (recorded in the trace, shown in the UI and reports). `required`: like `on`, and
+ * no layer may say `off` (an organisation pins it in the managed layer).
+ */
+export const sandboxSchema = z.enum(['on', 'off', 'required']);
 
 export const commitsSchema = z.strictObject({
   requireAck: z.boolean().optional(),
@@ -90,6 +101,8 @@ export const policySchema = z.strictObject({
   budget: budgetSchema.optional(),
   limits: limitsSchema.optional(),
   commits: commitsSchema.optional(),
+  sandbox: sandboxSchema.optional()
+    .describe('on (default): the agent runs in an OS sandbox from this policy; off: no sandbox (recorded and shown); required: no layer may turn it off'),
   prices: priceOverridesSchema.optional()
     .describe('price table overrides (USD per million tokens) for the budget meter: { models: { <id>: {input, output, cacheWrite5m, cacheWrite1h, cacheRead} }, fallback }'),
 });

@@ -1,6 +1,11 @@
 /**
- * Opening a supervised lane: policy stack (+ mission), trace writer, broker, hook server and
- * the agent's generated settings — the same composition for `agentlane run` and the extension.
+ * Opening a supervised lane: policy stack (+ mission), trace writer, broker, hook server, the
+ * agent's generated settings, the git hooks, the host-side ref watcher and — unless the policy
+ * says `sandbox: off` — the OS sandbox the agent runs in. The same composition for
+ * `agentlane run` and the extension.
+ *
+ * The lane owns every resource it opens and unwinds them in reverse order when a later step
+ * fails or the session ends (`Resources`), so a half-opened lane leaves nothing behind.
  */
 import { randomUUID } from 'node:crypto';
 import { promises as fsp, readFileSync } from 'node:fs';
@@ -10,6 +15,8 @@ import { loadPolicyStack, type PolicyStack } from '../policy/loadFiles';
 import { initShellParser } from '../shell';
 import { formatProblem, type PolicyProblem } from '../policy/errors';
 import { makeGlobExpander, realpathOf } from '../policy/fsContext';
+import { evaluate } from '../policy/evaluate';
+import { tightestCap } from '../policy/compile';
 import { loadMissionFromText } from '../mission/load';
 import type { Mission } from '../mission/schema';
 import { TraceWriter } from '../trace/writer';
@@ -20,10 +27,16 @@ import { claudeSettings } from '../agents/claude-code/settings';
 import type { StatusLinePayload } from '../agents/claude-code/payloads';
 import { SessionMeter, type BudgetSnapshot } from '../budget/sessionMeter';
 import { DEFAULT_PRICES, mergePrices } from '../budget/prices';
-// git hooks (issue "Audit evidence", commits) — owned by src/core/git
 import { gitRoutes } from '../git/routes';
 import { setupLaneGitHooks } from '../git/laneHooks';
-import { gitHookEnv } from '../git/hookScripts';
+import { gitHookEnv, type InstalledGitHooks } from '../git/hookScripts';
+import { RefWatcher } from '../git/refWatcher';
+import { sandboxDecision } from '../sandbox/mode';
+import { sandboxAvailability } from '../sandbox/availability';
+import { Box, BoxError } from '../sandbox/box';
+import { ledgerSecrets, scrubLaneSecrets } from '../sandbox/env';
+import type { SandboxState } from '../sandbox/types';
+import { Resources } from './resources';
 
 export class LaneError extends Error {
   constructor(readonly reason: string, readonly problems: PolicyProblem[] = []) {
@@ -59,6 +72,18 @@ export interface LaneOptions {
   privateDir?: string;
   /** Absolute path of the bundled CLI (`dist/cli.js`): when given, git commits in the agent's env wait for the ack. */
   cliPath?: string;
+  /** The environment the agent would inherit (default: this process's). */
+  baseEnv?: Record<string, string | undefined>;
+  /** Other lane-owned directories the agent must not see (ledger directory, extension storage). */
+  laneDirs?: string[];
+  /** The ledger address: its credentials never reach the agent's environment. */
+  ledgerUrl?: string;
+}
+
+export interface AgentCommand {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
 }
 
 export interface Lane {
@@ -72,12 +97,18 @@ export interface Lane {
   traceFile: string;
   transcriptPath: string | undefined;
   meter: SessionMeter;
+  /** Whether the agent runs in the OS sandbox, and why not when it does not. */
+  sandbox: SandboxState;
+  /** The box, when the session is sandboxed. */
+  box: Box | undefined;
   /** The supervisor raises the USD cap for this session; recorded in the trace, unfreezes a budget freeze. */
   raiseBudget(by: string, usd: number): Promise<void>;
   /** Arguments to append to `claude`. */
   agentArgs(): string[];
-  /** Environment for the agent process. */
+  /** Environment for the agent process (inside the box when sandboxed). */
   agentEnv(): Record<string, string>;
+  /** The full command that runs `command` (+ agentArgs) as this session's agent: in the box unless `sandbox: off`. */
+  agentCommand(command: string[], opts?: { interactive?: boolean }): AgentCommand;
   close(reason: string, exitCode: number | null): Promise<void>;
 }
 
@@ -85,6 +116,220 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
   const root = path.resolve(opts.workspaceRoot);
   // Bash decisions need the parser; it is idempotent and fails closed when it cannot load.
   await initShellParser().catch(() => undefined);
+  const { stack, mission } = loadStack(opts, root);
+
+  // No box, no session — unless a policy layer says `sandbox: off` (and none requires it).
+  const sandboxMode = sandboxDecision(stack.policy);
+  if (sandboxMode.mode === 'refused') throw new LaneError(`no session starts: ${sandboxMode.reason}`);
+  const availability = sandboxMode.mode === 'on' ? sandboxAvailability() : undefined;
+  if (availability && !availability.ok) {
+    throw new LaneError(`no session starts: the agent must run in a sandbox, and ${availability.reason}. To run without one, a policy layer must say \`sandbox: off\` (recorded in the trace and shown)`);
+  }
+
+  const prices = priceTable(stack, opts.priceOverrides);
+  const meter = new SessionMeter(stack.policy, prices);
+  const sessionId = randomUUID();
+  const res = new Resources();
+  try {
+    const sessionDir = await fsp.mkdtemp(path.join(opts.privateDir ?? os.tmpdir(), 'agentlane-session-'));
+    res.defer(() => fsp.rm(sessionDir, { recursive: true, force: true }));
+    await fsp.chmod(sessionDir, 0o700);
+    await fsp.mkdir(opts.traceDir, { recursive: true, mode: 0o700 });
+    const traceFile = path.join(opts.traceDir, `${sessionId}.trace.jsonl`);
+    const supervisor = opts.supervisor ?? mission?.supervisors[0] ?? null;
+    const trace = await TraceWriter.open(traceFile, {
+      sessionId, missionId: mission?.id ?? null, supervisor, durability: opts.durability ?? 'fsync',
+    });
+    const ctx = {
+      workspaceRoot: root,
+      sessionSecrets: [sessionDir],
+      selfPaths: [path.resolve(opts.traceDir)],
+      realpath: realpathOf,
+      expandGlob: makeGlobExpander(),
+    };
+    const broker = new SessionBroker({
+      sessionId,
+      missionId: mission?.id ?? null,
+      supervisor,
+      answerers: mission?.supervisors,
+      policy: stack.policy,
+      policyFiles: stack.layers.map((l) => ({ layer: l.layer, file: l.file, hash: l.hash })),
+      ctx,
+      trace,
+      agent: opts.agent,
+      modelId: opts.modelId ?? mission?.model ?? null,
+      extensionVersion: opts.extensionVersion,
+      approvalTimeoutMs: opts.approvalTimeoutMs,
+      budget: opts.budget ?? meter,
+    });
+    res.defer(() => broker.end('the lane could not start', null));
+
+    // Spend goes into the trace whenever it moved, after the decision that noticed it.
+    let recordedTokens = -1;
+    const recordUsage = async (snap: BudgetSnapshot | undefined, source?: string): Promise<void> => {
+      if (!snap || snap.reading.tokens.total === recordedTokens) return;
+      recordedTokens = snap.reading.tokens.total;
+      const t = snap.reading.tokens;
+      await broker.record({
+        event: 'budget.usage', actor: 'system',
+        usage: { input: t.input, output: t.output, cache_write: t.cacheWrite5m + t.cacheWrite1h, cache_read: t.cacheRead },
+        cost_usd: Math.round((snap.reading.usd ?? 0) * 1e6) / 1e6,
+        source: source ?? snap.reading.source,
+      });
+    };
+    broker.onDidDecide(() => { void recordUsage(meter.snapshot); });
+    let transcriptPath: string | undefined;
+    const server = new HookServer({
+      broker,
+      agentSessionId: sessionId,
+      onStatusLine: (p) => {
+        const usd = p.cost?.total_cost_usd;
+        if (typeof usd === 'number') meter.setCliCost(usd);
+        return opts.onStatusLine?.(p);
+      },
+      onTranscript: (p) => { transcriptPath = p; meter.setTranscript(p); },
+      extraRoutes: gitRoutes(broker),
+    });
+    // The loopback listener (bearer token) serves host-side callers and `sandbox: off`; the
+    // box reaches the broker only through its own socket.
+    const hostUrl = await server.listen();
+    res.defer(() => server.close());
+
+    const baseEnv = opts.baseEnv ?? process.env;
+    const agentBaseEnv = scrubLaneSecrets(baseEnv, ledgerSecrets(opts.ledgerUrl));
+    let box: Box | undefined;
+    let sandbox: SandboxState;
+    if (availability?.ok) {
+      try {
+        box = await Box.open({
+          sessionId,
+          policy: stack.policy,
+          workspaceRoot: root,
+          home: stack.policy.home,
+          baseDir: opts.privateDir ?? os.tmpdir(),
+          laneDirs: [sessionDir, path.resolve(opts.traceDir), ...(opts.laneDirs ?? [])],
+          bwrap: availability.bwrap,
+          socat: availability.socat,
+          decideHost: (host, port) => hostVerdict(broker, ctx, host, port, modelHost(baseEnv)),
+          onViolation: (v) => { void broker.record({ event: 'sandbox.violation', actor: 'system', kind: v.kind, target: v.target, detail: v.detail }); },
+          listenBroker: (socket) => server.listenBox(socket),
+          model: loopbackModel(baseEnv),
+          limitsExplicit: tightestCap(stack.policy, (l) => l.limits?.processes) !== undefined
+            || tightestCap(stack.policy, (l) => l.limits?.memoryMb) !== undefined,
+        });
+      } catch (err) {
+        throw new LaneError(`no session starts: ${err instanceof BoxError ? err.message : (err as Error).message}`);
+      }
+      const b = box;
+      res.defer(() => b.close());
+      sandbox = b.status;
+    } else {
+      sandbox = { state: 'off', reason: sandboxMode.mode === 'off' ? sandboxMode.reason : 'sandbox unavailable' };
+    }
+
+    // Where the agent finds the broker, and the files it reads: inside the box, the box's
+    // loopback relay and its read-only directory; without a box, the host listener.
+    const agentUrl = box ? box.url('broker') : hostUrl;
+    const agentToken = box ? 'box-channel' : server.token;
+    let gitHooks: InstalledGitHooks | undefined;
+    if (opts.cliPath) {
+      gitHooks = await setupLaneGitHooks({
+        sessionDir: box ? box.boxDir : sessionDir, workspaceRoot: root, cliPath: path.resolve(opts.cliPath), token: agentToken,
+      });
+    }
+    const settings = claudeSettings({
+      baseUrl: agentUrl,
+      token: box ? undefined : server.token,
+      hookTimeoutSeconds: opts.hookTimeoutSeconds ?? 600,
+      statusLineCommand: opts.statusLineCommand?.(agentUrl, agentToken),
+    });
+    const settingsText = JSON.stringify(settings, null, 2);
+    const settingsFile = box ? box.writeBoxFile('settings.json', settingsText, 0o444) : path.join(sessionDir, 'settings.json');
+    if (!box) await fsp.writeFile(settingsFile, settingsText, { mode: 0o600 });
+
+    await broker.start();
+    await broker.record({
+      event: 'sandbox.status', actor: 'system', state: sandbox.state,
+      backend: sandbox.state === 'on' ? sandbox.backend : null,
+      reason: sandbox.state === 'off' ? sandbox.reason : box?.limitsNote.join('; ') || null,
+    });
+    const refs = new RefWatcher({
+      workspaceRoot: root,
+      onCommit: async (c) => {
+        const ack = broker.ackFor(c.tree);
+        await broker.record({
+          event: 'commit.observed', actor: 'system', commit_sha: c.sha, tree: c.tree, parents: c.parents, ref: c.ref,
+          ack_id: ack?.ackId ?? null, ack_by: ack?.by ?? null, acknowledged: ack !== undefined,
+        });
+      },
+    });
+    await refs.start();
+
+    const agentArgs = (): string[] => {
+      const args = ['--settings', settingsFile, '--session-id', sessionId];
+      if (mission?.model && !opts.modelId) args.push('--model', mission.model);
+      return args;
+    };
+    const agentEnv = (): Record<string, string> => {
+      const env: Record<string, string> = { AGENTLANE_SESSION_ID: sessionId };
+      if (gitHooks) Object.assign(env, gitHookEnv(gitHooks, agentUrl, baseEnv, opts.hookTimeoutSeconds));
+      if (box) {
+        const model = loopbackModel(baseEnv);
+        if (model) env.ANTHROPIC_BASE_URL = `${box.url('model')}${model.path}`;
+      }
+      return env;
+    };
+
+    let closed = false;
+    const lane: Lane = {
+      sessionId, broker, server, stack, mission, sessionDir, settingsFile, traceFile, meter, sandbox, box,
+      get transcriptPath() { return transcriptPath; },
+      raiseBudget: async (by, usd) => {
+        const { from, to } = meter.raise(by, usd);
+        await broker.record({ event: 'budget.raise', actor: 'supervisor', by, from, to });
+        if (broker.state === 'frozen' && meter.status().state !== 'exceeded' && /budget/i.test(broker.frozenBecause ?? '')) {
+          await broker.unfreeze(by, `budget raised from $${from.toFixed(2)} to $${to.toFixed(2)}`);
+        }
+      },
+      agentArgs,
+      agentEnv,
+      agentCommand: (command, o = {}) => {
+        const full = [...command, ...agentArgs()];
+        if (!box) return { file: full[0], args: full.slice(1), env: { ...agentBaseEnv, ...agentEnv() } };
+        const argv = box.launch(full, { cwd: root, interactive: o.interactive ?? false });
+        return { file: argv[0], args: argv.slice(1), env: box.env({ ...agentBaseEnv, ...agentEnv() }) };
+      },
+      close: async (reason, exitCode) => {
+        if (closed) return;
+        closed = true;
+        try {
+          // Nothing the agent started outlives the session; then the last look at the refs.
+          await box?.killAll();
+          await refs.stop();
+          if (broker.state !== 'ended') await recordUsage(meter.refresh(), 'final');
+          await broker.end(reason, exitCode);
+        } finally {
+          await server.close();
+          await box?.close();
+          // Keep the hook scripts (without a box they live in the session dir): a process that
+          // still carries the lane's env then fails its commits with "the session has ended"
+          // instead of committing without hooks. Everything else (settings, token) goes.
+          const keep = new Set(['git-hooks']);
+          for (const entry of await fsp.readdir(sessionDir).catch(() => [] as string[])) {
+            if (!keep.has(entry)) await fsp.rm(path.join(sessionDir, entry), { recursive: true, force: true });
+          }
+        }
+      },
+    };
+    res.release();
+    return lane;
+  } catch (err) {
+    await res.unwind();
+    throw err;
+  }
+}
+
+function loadStack(opts: LaneOptions, root: string): { stack: PolicyStack; mission: Mission | undefined } {
   let mission: Mission | undefined;
   const extraLayers = [];
   const missionProblems: PolicyProblem[] = [];
@@ -116,125 +361,54 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
   if (mission?.model && opts.modelId && opts.modelId !== mission.model) {
     throw new LaneError(`mission ${mission.id} pins model \`${mission.model}\`, but the agent was asked for \`${opts.modelId}\``);
   }
+  return { stack, mission };
+}
 
-  let prices;
+function priceTable(stack: PolicyStack, overrides: unknown): ReturnType<typeof mergePrices> {
   try {
     // Layer prices apply in order (workspace, mission, then managed last so an org can pin
     // them), then the editor settings' overrides.
-    prices = DEFAULT_PRICES;
+    let prices = DEFAULT_PRICES;
     const ordered = [...stack.layers.filter((l) => l.layer !== 'managed'), ...stack.layers.filter((l) => l.layer === 'managed')];
     for (const l of ordered) if (l.doc.prices) prices = mergePrices(prices, l.doc.prices);
-    prices = mergePrices(prices, opts.priceOverrides ?? {});
+    return mergePrices(prices, overrides ?? {});
   } catch (err) {
     throw new LaneError(`price overrides are invalid: ${(err as { reason?: string }).reason ?? (err as Error).message}`);
   }
-  const meter = new SessionMeter(stack.policy, prices);
-  const sessionId = randomUUID();
-  const sessionDir = await fsp.mkdtemp(path.join(opts.privateDir ?? os.tmpdir(), 'agentlane-session-'));
-  await fsp.chmod(sessionDir, 0o700);
-  await fsp.mkdir(opts.traceDir, { recursive: true, mode: 0o700 });
-  const traceFile = path.join(opts.traceDir, `${sessionId}.trace.jsonl`);
-  const supervisor = opts.supervisor ?? mission?.supervisors[0] ?? null;
-  const trace = await TraceWriter.open(traceFile, {
-    sessionId, missionId: mission?.id ?? null, supervisor, durability: opts.durability ?? 'fsync',
-  });
-  const broker = new SessionBroker({
-    sessionId,
-    missionId: mission?.id ?? null,
-    supervisor,
-    answerers: mission?.supervisors,
-    policy: stack.policy,
-    policyFiles: stack.layers.map((l) => ({ layer: l.layer, file: l.file, hash: l.hash })),
-    ctx: {
-      workspaceRoot: root,
-      sessionSecrets: [sessionDir],
-      selfPaths: [path.resolve(opts.traceDir)],
-      realpath: realpathOf,
-      expandGlob: makeGlobExpander(),
-    },
-    trace,
-    agent: opts.agent,
-    modelId: opts.modelId ?? mission?.model ?? null,
-    extensionVersion: opts.extensionVersion,
-    approvalTimeoutMs: opts.approvalTimeoutMs,
-    budget: opts.budget ?? meter,
-  });
-  // Spend goes into the trace whenever it moved, after the decision that noticed it.
-  let recordedTokens = -1;
-  const recordUsage = async (snap: BudgetSnapshot | undefined, source?: string): Promise<void> => {
-    if (!snap || snap.reading.tokens.total === recordedTokens) return;
-    recordedTokens = snap.reading.tokens.total;
-    const t = snap.reading.tokens;
-    await broker.record({
-      event: 'budget.usage', actor: 'system',
-      usage: { input: t.input, output: t.output, cache_write: t.cacheWrite5m + t.cacheWrite1h, cache_read: t.cacheRead },
-      cost_usd: Math.round((snap.reading.usd ?? 0) * 1e6) / 1e6,
-      source: source ?? snap.reading.source,
-    });
-  };
-  broker.onDidDecide(() => { void recordUsage(meter.snapshot); });
-  let transcriptPath: string | undefined;
-  const server = new HookServer({
-    broker,
-    agentSessionId: sessionId,
-    onStatusLine: (p) => {
-      const usd = p.cost?.total_cost_usd;
-      if (typeof usd === 'number') meter.setCliCost(usd);
-      return opts.onStatusLine?.(p);
-    },
-    onTranscript: (p) => { transcriptPath = p; meter.setTranscript(p); },
-    extraRoutes: gitRoutes(broker),
-  });
-  const url = await server.listen();
-  // --- git hooks: core.hooksPath → <sessionDir>/git-hooks (src/core/git/hookScripts.ts) ---
-  const gitHooks = opts.cliPath
-    ? await setupLaneGitHooks({ sessionDir, workspaceRoot: root, cliPath: path.resolve(opts.cliPath), token: server.token })
-    : undefined;
-  // --- end git hooks ---
-  const settingsFile = path.join(sessionDir, 'settings.json');
-  const settings = claudeSettings({
-    baseUrl: url,
-    token: server.token,
-    hookTimeoutSeconds: opts.hookTimeoutSeconds ?? 600,
-    statusLineCommand: opts.statusLineCommand?.(url, server.token),
-  });
-  await fsp.writeFile(settingsFile, JSON.stringify(settings, null, 2), { mode: 0o600 });
-  await broker.start();
+}
 
-  let closed = false;
-  return {
-    sessionId, broker, server, stack, mission, sessionDir, settingsFile, traceFile,
-    get transcriptPath() { return transcriptPath; },
-    meter,
-    raiseBudget: async (by, usd) => {
-      const { from, to } = meter.raise(by, usd);
-      await broker.record({ event: 'budget.raise', actor: 'supervisor', by, from, to });
-      if (broker.state === 'frozen' && meter.status().state !== 'exceeded' && /budget/i.test(broker.frozenBecause ?? '')) {
-        await broker.unfreeze(by, `budget raised from $${from.toFixed(2)} to $${to.toFixed(2)}`);
-      }
-    },
-    agentArgs: () => {
-      const args = ['--settings', settingsFile, '--session-id', sessionId];
-      if (mission?.model && !opts.modelId) args.push('--model', mission.model);
-      return args;
-    },
-    agentEnv: () => ({ AGENTLANE_SESSION_ID: sessionId, ...(gitHooks ? gitHookEnv(gitHooks, url, process.env, opts.hookTimeoutSeconds) : {}) }),
-    close: async (reason, exitCode) => {
-      if (closed) return;
-      closed = true;
-      try {
-        if (broker.state !== 'ended') await recordUsage(meter.refresh(), 'final');
-        await broker.end(reason, exitCode);
-      } finally {
-        await server.close();
-        // Keep the hook scripts: a process that still carries the lane's env then fails its
-        // commits with "the session has ended" instead of committing without hooks. Everything
-        // else (settings with the token, the git token) goes.
-        const keep = new Set(['git-hooks']);
-        for (const entry of await fsp.readdir(sessionDir).catch(() => [] as string[])) {
-          if (!keep.has(entry)) await fsp.rm(path.join(sessionDir, entry), { recursive: true, force: true });
-        }
-      }
-    },
-  };
+/** The agent's model endpoint when it is a loopback service (a local gateway or a test's fake API). */
+function loopbackModel(env: Record<string, string | undefined>): { host: string; port: number; path: string } | undefined {
+  const raw = env.ANTHROPIC_BASE_URL;
+  if (!raw) return undefined;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) return undefined;
+    return { host: u.hostname === '[::1]' ? '::1' : u.hostname, port: Number(u.port || 80), path: u.pathname.replace(/\/+$/, '') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The model's host when the agent talks to a remote API directly (allowed through the proxy). */
+function modelHost(env: Record<string, string | undefined>): string | undefined {
+  if (loopbackModel(env)) return undefined;
+  const raw = env.ANTHROPIC_BASE_URL ?? 'https://api.anthropic.com';
+  try { return new URL(raw).hostname.toLowerCase(); } catch { return undefined; }
+}
+
+/** The egress proxy asks the policy the same question a WebFetch to that host would. */
+function hostVerdict(
+  broker: SessionBroker, ctx: Parameters<typeof evaluate>[2], host: string, port: number, model: string | undefined,
+): { allow: boolean; reason: string } {
+  if (broker.state === 'ended') return { allow: false, reason: 'the supervised session has ended' };
+  if (broker.state === 'frozen') return { allow: false, reason: `the session is frozen: ${broker.frozenBecause ?? ''}` };
+  if (model && host === model) return { allow: true, reason: 'the agent\'s model endpoint' };
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  const e = evaluate({ tool: 'WebFetch', input: { url, prompt: '' } }, broker.policy, ctx);
+  const r = e.reasons[0];
+  if (e.decision === 'allow') return { allow: true, reason: r?.message ?? 'allowed' };
+  const where = r?.line ? ` (${r.layer} ${r.rule}, line ${r.line})` : r ? ` (${r.layer} ${r.rule})` : '';
+  const why = e.decision === 'ask' ? `${r?.message ?? host} — asks need a human, so the sandbox refuses it (use WebFetch to ask)` : r?.message ?? `\`${host}\` is not allowed`;
+  return { allow: false, reason: `${why}${where}` };
 }

@@ -141,12 +141,46 @@ export const TraceTornSchema = kind('trace.torn', {
   sidecar: nonEmpty,
 });
 
+/** Seen by the lane from the host side (ref watcher), not reported by the agent (invariant 10). */
+export const CommitObservedSchema = kind('commit.observed', {
+  commit_sha: gitObjectId,
+  tree: gitObjectId,
+  parents: z.array(gitObjectId),
+  ref: z.string(),
+  ack_id: nonEmpty.nullable(),
+  ack_by: nonEmpty.nullable(),
+  acknowledged: z.boolean(),
+});
+
+/** What the OS sandbox refused (where it can tell: the egress proxy). */
+export const SandboxViolationSchema = kind('sandbox.violation', {
+  kind: z.enum(['network', 'file', 'process']),
+  target: z.string(),
+  detail: z.string(),
+});
+
+/** Whether the agent runs in the box, right after session.start. */
+export const SandboxStatusSchema = kind('sandbox.status', {
+  state: z.enum(['on', 'off']),
+  backend: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+
+/** A hook request the lane refused (wrong token, malformed, oversized): never its body. */
+export const HookRefusedSchema = kind('hook.refused', {
+  route: z.string(),
+  reason: z.string(),
+  status: z.number().int(),
+  size: count,
+});
+
 export const SessionEndSchema = kind('session.end', { reason: z.string(), exit_code: z.number().int().nullable() });
 
 export const TraceEventSchema = z.discriminatedUnion('event', [
   SessionStartSchema, ToolDecisionSchema, ToolResultSchema, ApprovalRequestedSchema, ApprovalAnsweredSchema,
   SessionFreezeSchema, SessionUnfreezeSchema, BudgetUsageSchema, BudgetRaiseSchema, PromptSubmittedSchema,
   CommitAckSchema, CommitRecordedSchema, CheckpointEventSchema, TraceTornSchema, SessionEndSchema,
+  CommitObservedSchema, SandboxViolationSchema, SandboxStatusSchema, HookRefusedSchema,
 ]);
 
 export type TraceEvent = z.infer<typeof TraceEventSchema>;

@@ -71,6 +71,8 @@ export interface RunLaneOptions {
   files?: OrFn<Record<string, string>>;
   /** Files in the agent's private HOME (relative path → content). */
   homeFiles?: Record<string, string>;
+  /** Runs after the workspace is written and committed, before the lane starts (links, untracked files). */
+  setup?: (d: LaneDirs) => void;
   /** Main conversation turns … */
   script?: OrFn<Turn[]>;
   /** … or several conversations (subagents are matched by their prompt). */
@@ -260,6 +262,7 @@ export async function runLane(o: RunLaneOptions): Promise<LaneRun> {
     fs.mkdirSync(path.dirname(path.join(d.home, rel)), { recursive: true });
     fs.writeFileSync(path.join(d.home, rel), content, { mode: 0o600 });
   }
+  o.setup?.(d);
   const script = resolve(o.script, d);
   const conversations = resolve(o.conversations, d);
   const api = await startFakeAnthropic({ script, conversations: conversations ? [...conversations] : undefined });

@@ -12,6 +12,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
 import type { SessionBroker } from '../../session/broker';
+import { listenUnix } from '../../sandbox/relay';
 import { HOOK_ROUTES, STATUS_ROUTE } from './settings';
 import {
   exitCodeOf, lifecycleSchema, postToolUseSchema, preToolUseSchema, statusLineSchema, userPromptSchema,
@@ -36,6 +37,7 @@ export interface HookServerOptions {
 export class HookServer {
   readonly token: string;
   private server: http.Server | undefined;
+  private boxServer: http.Server | undefined;
   private _url = '';
   private readonly inflight = new Set<http.ServerResponse>();
 
@@ -63,12 +65,29 @@ export class HookServer {
     return this._url;
   }
 
+  /**
+   * The box's way in: a unix socket bind-mounted (read-only) into the agent's sandbox and relayed
+   * to a loopback port there. Only that box can reach it, so the channel is the credential: no
+   * token exists inside the box to be stolen (invariant 10). What arrives here is still only the
+   * agent's claim; it can ask, never answer (invariant 8).
+   */
+  async listenBox(socketPath: string): Promise<void> {
+    const server = http.createServer((req, res) => void this.handle(req, res, true));
+    server.keepAliveTimeout = 5000;
+    server.requestTimeout = 0;
+    server.headersTimeout = 10000;
+    await listenUnix(server, socketPath);
+    this.boxServer = server;
+  }
+
   async close(): Promise<void> {
-    const s = this.server;
-    if (!s) return;
+    for (const s of [this.server, this.boxServer]) {
+      if (!s) continue;
+      s.closeAllConnections?.();
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
     this.server = undefined;
-    s.closeAllConnections?.();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    this.boxServer = undefined;
   }
 
   private authorised(req: http.IncomingMessage): boolean {
@@ -78,13 +97,13 @@ export class HookServer {
     return got.length === expected.length && timingSafeEqual(got, expected);
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse, boxChannel = false): Promise<void> {
     this.inflight.add(res);
     res.on('close', () => this.inflight.delete(res));
     const route = (req.url ?? '').split('?')[0];
     try {
       if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
-      if (!this.authorised(req)) return send(res, 401, { error: 'missing or wrong bearer token for this Agent Lane session' });
+      if (!boxChannel && !this.authorised(req)) return send(res, 401, { error: 'missing or wrong bearer token for this Agent Lane session' });
       const body = await readJson(req);
       if (!body.ok) {
         return route === HOOK_ROUTES.PreToolUse ? send(res, 200, preDeny(`malformed hook payload: ${body.error}`)) : send(res, 400, { error: body.error });

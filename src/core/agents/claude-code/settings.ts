@@ -19,7 +19,8 @@ export const STATUS_ROUTE = '/statusline';
 
 export interface SettingsInput {
   baseUrl: string;
-  token: string;
+  /** Bearer token for the host listener; none inside the sandbox, where the channel itself is the credential. */
+  token?: string;
   /** Seconds the CLI waits for a decision; approvals wait inside it. */
   hookTimeoutSeconds: number;
   /** Command line for the statusLine (interactive sessions); omitted headless, where it never runs. */
@@ -40,7 +41,7 @@ export function claudeSettings(input: SettingsInput): Record<string, unknown> {
     url: `${input.baseUrl}${route}`,
     timeout,
     onFailure: 'block',
-    headers: { Authorization: `Bearer ${input.token}` },
+    headers: input.token ? { Authorization: `Bearer ${input.token}` } : {},
   });
   const hooks: Record<string, Array<{ matcher?: string; hooks: HttpHook[] }>> = {};
   for (const [event, route] of Object.entries(HOOK_ROUTES)) {
