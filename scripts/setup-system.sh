@@ -9,7 +9,8 @@ set -euo pipefail
 # libkrb5-dev: headers for the `kerberos` native addon that code-server's VS Code builds.
 # postgresql: the ledger tests create throwaway clusters with initdb / pg_ctl.
 # git: fixtures and commit-trailer tests.
-readonly PACKAGES=(chromium libkrb5-dev postgresql git)
+# bubblewrap, socat: the OS sandbox every supervised agent runs in (src/core/sandbox).
+readonly PACKAGES=(chromium libkrb5-dev postgresql git bubblewrap socat)
 
 is_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'

@@ -16,6 +16,7 @@ import { gitHookCommand } from './gitHook';
 import { checkCommitsCommand } from './checkCommits';
 import { budgetCommand, BUDGET_USAGE } from './budget';
 import { ledgerCommand } from './ledgerCommands';
+import { sandboxExplainCommand, SANDBOX_USAGE } from './sandboxExplain';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -33,6 +34,7 @@ const COMMANDS: Partial<Record<string, Command>> = {
   'check-commits': checkCommitsCommand,
   budget: budgetCommand,
   ledger: ledgerCommand,
+  'sandbox explain': sandboxExplainCommand,
 };
 
 const USAGE = `usage: agentlane <command>
@@ -50,6 +52,7 @@ const USAGE = `usage: agentlane <command>
   ${REPORT_USAGE}
   ${BUDGET_USAGE}
   ledger init|sync|status --ledger URL [--trace-dir DIR] [--once]
+  ${SANDBOX_USAGE}
   check-commits <rev-range> --ledger DIR [--repo DIR] [--policy FILE] [--json]
   git-hook <name> [args]        (internal: run by the lane's git hooks)`;
 
