@@ -3,7 +3,7 @@
  * the state (frozen with its reason), and the session's buttons (Start lives in the empty state). The info part is redrawn on
  * every state; the buttons and the raise input are built once so focus and typing survive.
  */
-import type { BudgetView, SessionView } from '../../src/vscode/webview/protocol/sidebar';
+import type { BudgetView, SandboxView, SessionView } from '../../src/vscode/webview/protocol/sidebar';
 import { MAX_RAISE_USD } from '../../src/vscode/webview/protocol/sidebar';
 import { append, button, clear, h, icon } from './dom';
 import { count, gaugeLevel, minutes, money } from './format';
@@ -62,6 +62,7 @@ export class Header {
         h('dt', {}, 'Elapsed'), h('dd', {}, minutes(s.elapsedMinutes), s.minuteLimit !== undefined ? ` / ${minutes(s.minuteLimit)}` : ''),
         h('dt', {}, 'Tool calls'), h('dd', {}, count(s.toolCalls), s.toolCallLimit !== undefined ? ` / ${count(s.toolCallLimit)}` : '')),
       s.budget ? gauge(s.budget) : h('div', { class: 'muted' }, 'budget: no reading yet'),
+      sandbox(s.sandbox),
     ]);
   }
 
@@ -75,6 +76,18 @@ export class Header {
     this.raiseInput.removeAttribute('aria-invalid');
     send({ type: 'raiseBudget', usd });
   }
+}
+
+/** Sandboxed or not, in one line; what the box allows behind a disclosure (keyboard reachable). */
+function sandbox(v: SandboxView): HTMLElement {
+  const line = h('div', { class: `sandbox sandbox-${v.state}`, role: v.state === 'off' ? 'alert' : 'note' },
+    icon(v.state === 'on' ? 'lock' : 'unlock'), ' ', h('strong', {}, v.headline));
+  if (v.sections.length === 0) return line;
+  return h('details', { class: 'sandbox-details' },
+    h('summary', {}, line),
+    ...v.sections.map((sec) => h('div', { class: 'sandbox-section' },
+      h('h3', {}, sec.title),
+      h('ul', {}, ...sec.lines.map((l) => h('li', { class: 'mono' }, l))))));
 }
 
 function gauge(b: BudgetView): HTMLElement {

@@ -86,6 +86,9 @@ export class SessionController extends Disposable {
         // A model passed in the agent's arguments is the session's model (and must match a mission pin).
         modelId: modelFromArgs([...agentCommand().split(/\s+/), ...agentArgs()]),
         priceOverrides: vscode.workspace.getConfiguration('agentLane').inspect('prices')?.globalValue ?? {},
+        // The extension's storage holds traces and the default ledger: the agent must not see it.
+        laneDirs: [storage],
+        ledgerUrl: vscode.workspace.getConfiguration('agentLane').get<string>('ledger.url') || undefined,
       });
     } catch (err) {
       const reason = LaneError.is(err) ? err.reason : err instanceof Error ? err.message : String(err);
@@ -98,13 +101,15 @@ export class SessionController extends Disposable {
     const store = new DisposableStore();
     this.sessionStore = store;
     const title = lane.mission ? `${lane.mission.id}: ${lane.mission.title}` : path.basename(root);
-    const [shell, ...shellArgs] = agentCommand().split(/\s+/).filter(Boolean);
+    const launch = lane.agentCommand([...agentCommand().split(/\s+/).filter(Boolean), ...agentArgs()], { interactive: true });
     const terminal = vscode.window.createTerminal({
       name: `Agent Lane · ${title}`,
-      shellPath: shell,
-      shellArgs: [...shellArgs, ...lane.agentArgs(), ...agentArgs()],
+      shellPath: launch.file,
+      shellArgs: launch.args,
       cwd: root,
-      env: { ...lane.agentEnv() },
+      // Exactly this environment: the extension host's may carry the lane's secrets.
+      env: launch.env,
+      strictEnv: true,
       iconPath: new vscode.ThemeIcon('shield'),
       isTransient: true,
     });

@@ -86,7 +86,8 @@ export class Box {
       } catch (err) {
         throw new BoxError('profile', (err as Error).message);
       }
-      for (const d of profile.create) mkdirSync(d, { recursive: true });
+      const created = createDirs(profile.create);
+      owned.push(() => removeIfEmpty(created));
 
       const g = createProcessGroup(`agentlane-${opts.sessionId}`, profile.limits);
       const limitsNote: string[] = [];
@@ -105,17 +106,18 @@ export class Box {
       const brokerSock = path.join(boxDir, 'broker.sock');
       await opts.listenBroker(brokerSock);
       endpoints.push({ name: 'broker', socket: brokerSock, port: BOX_PORTS.broker });
-      const proxy: EgressProxy = await startEgressProxy(path.join(boxDir, 'proxy.sock'), {
-        decide: opts.decideHost,
-        onViolation: (v) => opts.onViolation({ ...v, kind: 'network' }),
-      });
-      owned.push(() => proxy.close());
-      endpoints.push({ name: 'proxy', socket: proxy.socket, port: BOX_PORTS.proxy });
       if (opts.model) {
         const relay: Relay = await relayUnixToTcp(path.join(boxDir, 'model.sock'), opts.model);
         owned.push(() => relay.close());
         endpoints.push({ name: 'model', socket: relay.socket, port: BOX_PORTS.model });
       }
+      const proxy: EgressProxy = await startEgressProxy(path.join(boxDir, 'proxy.sock'), {
+        decide: opts.decideHost,
+        onViolation: (v) => opts.onViolation({ ...v, kind: 'network' }),
+        local: new Map(endpoints.map((e) => [e.port, e.socket])),
+      });
+      owned.push(() => proxy.close());
+      endpoints.push({ name: 'proxy', socket: proxy.socket, port: BOX_PORTS.proxy });
       const box = new Box(profile, boxDir, endpoints, opts, group, limitsNote);
       box.closers.push(...owned);
       return box;
@@ -153,7 +155,9 @@ export class Box {
       TMPDIR: this.profile.scratch,
       HTTP_PROXY: proxy, HTTPS_PROXY: proxy, ALL_PROXY: proxy,
       http_proxy: proxy, https_proxy: proxy, all_proxy: proxy,
-      NO_PROXY: '127.0.0.1,localhost,::1', no_proxy: '127.0.0.1,localhost,::1',
+      // Everything goes through the proxy, loopback too: inside the box loopback is the box's
+      // own, and a host service the policy allows (`127.0.0.1:8080`) is reached only this way.
+      NO_PROXY: '', no_proxy: '',
       AGENTLANE_SANDBOX: 'bubblewrap',
     });
     const gitconfig = path.join(this.opts.home, '.gitconfig');
@@ -219,6 +223,24 @@ export class Box {
         if (s.isDirectory()) { if (readdirSync(p).length === 0) rmdirSync(p); } else if (s.size === 0) rmSync(p);
       } catch { /* gone */ }
     }
+  }
+}
+
+/** mkdir -p, returning the directories that did not exist (deepest last). */
+function createDirs(dirs: string[]): string[] {
+  const created: string[] = [];
+  for (const d of dirs) {
+    const missing: string[] = [];
+    for (let p = d; !existsSync(p); p = path.dirname(p)) missing.unshift(p);
+    mkdirSync(d, { recursive: true });
+    created.push(...missing);
+  }
+  return created;
+}
+
+function removeIfEmpty(dirs: string[]): void {
+  for (const d of [...dirs].reverse()) {
+    try { if (readdirSync(d).length === 0) rmdirSync(d); } catch { /* gone or not empty */ }
   }
 }
 

@@ -25,6 +25,11 @@ export interface EgressViolation {
 
 export interface EgressProxyOptions {
   decide: (host: string, port: number) => HostVerdict;
+  /**
+   * The box's own loopback endpoints (port → host-side unix socket): a client that sends even
+   * loopback traffic through the proxy still reaches the broker and the model this way.
+   */
+  local?: ReadonlyMap<number, string>;
   onViolation: (v: EgressViolation) => void;
   /** Resolver (tests may pin one); defaults to the system's. */
   resolve?: (host: string) => Promise<string[]>;
@@ -59,6 +64,11 @@ export async function startEgressProxy(socket: string, opts: EgressProxyOptions)
     return { allow: true, reason: verdict.reason, address: addresses[0] };
   };
 
+  const localEndpoint = (host: string, port: number): string | undefined => {
+    const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+    return LOOPBACK_NAMES.has(h) || h === '127.0.0.1' || h === '::1' ? opts.local?.get(port) : undefined;
+  };
+
   const refuse = (target: string, reason: string): void => {
     try { opts.onViolation({ target, detail: reason }); } catch { /* recording must not break the proxy */ }
   };
@@ -77,7 +87,8 @@ export async function startEgressProxy(socket: string, opts: EgressProxyOptions)
         return;
       }
       const port = Number(url.port || 80);
-      const v = await check(url.hostname, port);
+      const localSocket = localEndpoint(url.hostname, port);
+      const v = localSocket ? { allow: true, reason: 'lane endpoint', address: undefined } : await check(url.hostname, port);
       if (!v.allow) {
         refuse(`${url.hostname}:${port}`, v.reason);
         res.writeHead(403, { 'content-type': 'text/plain', 'x-agentlane-denied': '1' }).end(`Agent Lane: ${v.reason}\n`);
@@ -86,7 +97,8 @@ export async function startEgressProxy(socket: string, opts: EgressProxyOptions)
       const headers = { ...req.headers };
       delete headers['proxy-connection'];
       delete headers['proxy-authorization'];
-      const upstream = http.request({ host: v.address, port, method: req.method, path: `${url.pathname}${url.search}`, headers, setHost: false }, (up) => {
+      const target = localSocket ? { socketPath: localSocket } : { host: v.address, port };
+      const upstream = http.request({ ...target, method: req.method, path: `${url.pathname}${url.search}`, headers, setHost: false }, (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
       });
@@ -108,14 +120,15 @@ export async function startEgressProxy(socket: string, opts: EgressProxyOptions)
         client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
         return;
       }
-      const v = await check(target.host, target.port);
+      const localSocket = localEndpoint(target.host, target.port);
+      const v = localSocket ? { allow: true, reason: 'lane endpoint', address: undefined } : await check(target.host, target.port);
       if (!v.allow) {
         refuse(`${target.host}:${target.port}`, v.reason);
         const body = `Agent Lane: ${v.reason}\n`;
         client.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
         return;
       }
-      const upstream = net.connect(target.port, v.address ?? target.host);
+      const upstream = localSocket ? net.connect(localSocket) : net.connect(target.port, v.address ?? target.host);
       conns.add(upstream);
       upstream.once('connect', () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');

@@ -98,7 +98,8 @@ export function buildProfile(input: ProfileInput): BuiltProfile {
     }
     for (const p of protectDirs(policy, root, input.home)) {
       if (writable.some((w) => isInside(p.path, w.path))) continue;
-      if (fs.kind(p.path) === undefined) continue;
+      // An approved write may create the first file there: the directory must exist to be bound.
+      if (fs.kind(p.path) === undefined) create.push(p.path);
       writable.push(p);
       notes.push(`${p.path} is protected (${p.why}): writable in the box so an approved write can happen; the policy asks before every tool write there`);
     }

@@ -140,9 +140,10 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     const trace = await TraceWriter.open(traceFile, {
       sessionId, missionId: mission?.id ?? null, supervisor, durability: opts.durability ?? 'fsync',
     });
+    const sessionSecrets: string[] = [sessionDir];
     const ctx = {
       workspaceRoot: root,
-      sessionSecrets: [sessionDir],
+      sessionSecrets,
       selfPaths: [path.resolve(opts.traceDir)],
       realpath: realpathOf,
       expandGlob: makeGlobExpander(),
@@ -246,6 +247,8 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     const settingsText = JSON.stringify(settings, null, 2);
     const settingsFile = box ? box.writeBoxFile('settings.json', settingsText, 0o444) : path.join(sessionDir, 'settings.json');
     if (!box) await fsp.writeFile(settingsFile, settingsText, { mode: 0o600 });
+    // The box's copy holds no secret, but the agent has no business reading its own rules.
+    if (box) sessionSecrets.push(box.boxDir);
 
     await broker.start();
     await broker.record({

@@ -43,13 +43,15 @@ export function statusModel(s: StateView): StatusModel {
   const cap = b?.usdCap !== undefined ? ` / ${money(b.usdCap)}` : '';
   const frozen = session.state === 'frozen';
   const waiting = s.approvals.length ? ` · $(bell-dot) ${s.approvals.length}` : '';
-  const icon = frozen ? '$(debug-pause)' : b?.level === 'unknown' ? '$(warning)' : '$(shield)';
-  const text = `${icon} ${session.mode}${frozen ? ' · frozen' : ''} · ${spend}${cap}${waiting}`;
+  const unboxed = session.sandbox.state === 'off';
+  const icon = frozen ? '$(debug-pause)' : unboxed ? '$(unlock)' : b?.level === 'unknown' ? '$(warning)' : '$(shield)';
+  const text = `${icon} ${session.mode}${unboxed ? ' · not sandboxed' : ''}${frozen ? ' · frozen' : ''} · ${spend}${cap}${waiting}`;
 
   const lines: string[] = [`**Agent Lane · ${escapeMd(session.title)}**`, ''];
   lines.push(`| | |`, `|---|---|`);
   lines.push(`| state | ${frozen ? `frozen: ${escapeMd(session.frozenBecause ?? 'by the supervisor')}` : session.state} |`);
   lines.push(`| mode | ${session.mode} |`);
+  lines.push(`| sandbox | ${escapeMd(session.sandbox.headline)} |`);
   if (b) {
     lines.push(`| spend | ${money(b.usd)}${b.usdCap !== undefined ? ` of ${money(b.usdCap)}` : ' (no cap)'} |`);
     lines.push(`| tokens | ${integer.format(b.tokens)}${b.tokenCap !== undefined ? ` of ${integer.format(b.tokenCap)}` : ''} |`);
@@ -64,9 +66,9 @@ export function statusModel(s: StateView): StatusModel {
 
   return {
     text,
-    background: frozen || budgetAt(b, 1) ? 'error' : budgetAt(b, WARN_RATIO) || b?.level === 'unknown' ? 'warning' : undefined,
+    background: frozen || budgetAt(b, 1) ? 'error' : unboxed || budgetAt(b, WARN_RATIO) || b?.level === 'unknown' ? 'warning' : undefined,
     tooltip: lines.join('\n'),
-    accessibilityLabel: `Agent Lane: ${session.mode} mode, ${frozen ? 'frozen, ' : ''}spent ${b ? money(b.usd) : 'nothing'}${b?.usdCap !== undefined ? ` of ${money(b.usdCap)}` : ''}${s.approvals.length ? `, ${s.approvals.length} approvals waiting` : ''}`,
+    accessibilityLabel: `Agent Lane: ${session.mode} mode, ${unboxed ? 'not sandboxed, ' : ''}${frozen ? 'frozen, ' : ''}spent ${b ? money(b.usd) : 'nothing'}${b?.usdCap !== undefined ? ` of ${money(b.usdCap)}` : ''}${s.approvals.length ? `, ${s.approvals.length} approvals waiting` : ''}`,
   };
 }
 

@@ -8,12 +8,16 @@ import type { BudgetSnapshot } from '../../core/budget/sessionMeter';
 import type { DecisionRecord, PendingApproval } from '../../core/session/types';
 import type { Reason } from '../../core/policy/types';
 import type { Supervisor } from '../../core/trace/schema';
+import type { SandboxProfile } from '../../core/sandbox/types';
+import { explainSandbox } from '../../core/sandbox/explain';
 import type {
+  SandboxView,
   ApprovalView, BudgetView, DecisionView, PolicyView, RuleView, SessionView, StateView,
 } from '../webview/protocol/sidebar';
 
 /** The parts of a lane the views read (a structural subset, so tests can fake it). */
-export type LaneLike = Pick<Lane, 'sessionId' | 'mission'> & {
+export type LaneLike = Pick<Lane, 'sessionId' | 'mission' | 'sandbox'> & {
+  box?: { profile: SandboxProfile } | undefined;
   meter: Pick<Lane['meter'], 'snapshot'>;
   broker: Pick<Lane['broker'], 'state' | 'frozenBecause' | 'pendingApprovals' | 'limits' | 'supervisor'> & {
     policy: { mode: { value: SessionView['mode'] } };
@@ -78,6 +82,7 @@ export function sessionView(lane: LaneLike, title: string, endedBecause?: string
     state: b.state,
     elapsedMinutes: limits.elapsedMinutes,
     toolCalls: limits.toolCalls,
+    sandbox: sandboxView(lane),
   };
   if (lane.mission) v.mission = { id: lane.mission.id, title: lane.mission.title };
   if (b.state === 'frozen' && b.frozenBecause) v.frozenBecause = b.frozenBecause;
@@ -87,6 +92,24 @@ export function sessionView(lane: LaneLike, title: string, endedBecause?: string
   const budget = budgetView(lane.meter.snapshot);
   if (budget) v.budget = budget;
   return v;
+}
+
+export function sandboxView(lane: Pick<LaneLike, 'sandbox' | 'box'>): SandboxView {
+  const s = lane.sandbox;
+  if (s.state === 'off') {
+    return { state: 'off', headline: `NOT sandboxed: ${clip(s.reason, MAX_MESSAGE_CHARS)}`, sections: [] };
+  }
+  const e = explainSandbox({ mode: 'on' }, { ok: true, backend: 'bubblewrap', bwrap: '', socat: '' }, lane.box?.profile);
+  const clipAll = (lines: string[]): string[] => lines.slice(0, 50).map((l) => clip(l, MAX_MESSAGE_CHARS));
+  const sections = [
+    { title: 'Writable', lines: clipAll(e.writable) },
+    { title: 'Masked (denied)', lines: clipAll(e.masked) },
+    { title: 'Read-only (self-protection)', lines: clipAll(e.readOnly) },
+    { title: 'Reachable', lines: clipAll(e.reachable) },
+    { title: 'Limits', lines: clipAll(s.limits.length ? [...s.limits, ...e.limits.slice(2)] : e.limits) },
+    { title: 'Notes', lines: clipAll(e.notes) },
+  ].filter((x) => x.lines.length > 0);
+  return { state: 'on', headline: `sandboxed (${s.backend})`, sections };
 }
 
 export function policyView(stack: Pick<PolicyStack, 'problems' | 'workspaceMissing' | 'policy'> | undefined): PolicyView {

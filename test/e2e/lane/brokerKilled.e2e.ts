@@ -1,6 +1,7 @@
-// Scenario 9: the broker dies mid-session (SIGKILL to `agentlane run`). The orphaned CLI goes
-// on, but every later tool call is blocked by `onFailure: "block"` (fail closed): no side
-// effects, and the model is told why. The helper kills the orphan's process group at the end.
+// Scenario 9: the broker dies mid-session (SIGKILL to `agentlane run`). The agent's box dies with
+// the lane (bubblewrap's --die-with-parent and the PID namespace): nothing runs afterwards, no
+// further request reaches the model. (Without a box — `sandbox: off` — the orphaned CLI goes on
+// and every later tool call is blocked by `onFailure: "block"`; hookServer/settings tests cover it.)
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { cleanupAllLanes, runLane, type LaneRun, turn } from '../support/lane';
@@ -39,12 +40,10 @@ describe('lane: broker killed mid-session (fail closed)', function () {
     await cleanupAllLanes();
   });
 
-  it('the lane died by SIGKILL; the orphaned CLI finished its script', () => {
+  it('the lane died by SIGKILL, and the agent\'s box with it: no request after the kill reached the model', () => {
     assert.equal(r.signal, 'SIGKILL', describeRun(r));
-    // The CLI's stdout is inherited from the lane: its result line still reached us.
-    assert.equal(r.result?.subtype, 'success', describeRun(r));
-    const denials = r.result?.permission_denials;
-    assert.ok(Array.isArray(denials) && denials.length === 3, JSON.stringify(denials));
+    assert.equal(r.result, undefined, 'the agent finished its script without its lane');
+    assert.equal(r.api.turnRequests().length, 2, describeRun(r));
   });
 
   it('no tool call after the kill was executed', () => {
@@ -52,14 +51,6 @@ describe('lane: broker killed mid-session (fail closed)', function () {
     assert.equal(fs.existsSync(r.file('src/second.ts')), false);
     assert.equal(fs.existsSync(r.file('src/third.txt')), false);
     assert.ok(!r.api.allRequestText().includes('ENV-CANARY'), 'the .env content reached the model');
-  });
-
-  it('the model was told the calls were blocked because onFailure is "block"', () => {
-    for (const id of ['toolu_second', 'toolu_third', 'toolu_env']) {
-      const t = r.toolResults().find((x) => x.tool_use_id === id);
-      assert.equal(t?.is_error, true, `${id}\n${describeRun(r)}`);
-      assert.match(t?.content ?? '', /blocking because onFailure is "block"/, t?.content);
-    }
   });
 
   it('the trace up to the kill is intact: one decision, no end', () => {
@@ -71,5 +62,46 @@ describe('lane: broker killed mid-session (fail closed)', function () {
   it('no process of the run is left', async () => {
     await r.cleanup();
     assert.equal(groupAlive(r.pid), false);
+  });
+});
+
+describe('lane: broker killed mid-session without a box (`sandbox: off`): the orphan is blocked', function () {
+  this.timeout(120_000);
+  let r: LaneRun;
+
+  before(async function () {
+    requirePrereqs();
+    r = await runLane({
+      policy: `${POLICY}sandbox: off\n`,
+      files: SECRET_FILES,
+      script: (d) => [
+        turn.write(d, 'src/first.ts', 'first\n', 'toolu_first'),
+        turn.write(d, 'src/second.ts', 'second\n', 'toolu_second', { delayMs: 1500 }),
+        turn.bash('echo third > src/third.txt', 'toolu_third'),
+        turn.read(d, '.env', 'toolu_env'),
+        { text: 'done' },
+      ],
+      signal: { signal: 'SIGKILL', afterTurnRequests: 2 },
+    });
+  });
+  after(async () => {
+    await r?.cleanup();
+    await cleanupAllLanes();
+  });
+
+  it('the orphaned CLI finished its script, every later call blocked (onFailure: "block")', () => {
+    assert.equal(r.signal, 'SIGKILL', describeRun(r));
+    assert.equal(r.result?.subtype, 'success', describeRun(r));
+    for (const id of ['toolu_second', 'toolu_third', 'toolu_env']) {
+      const t = r.toolResults().find((x) => x.tool_use_id === id);
+      assert.equal(t?.is_error, true, `${id}\n${describeRun(r)}`);
+      assert.match(t?.content ?? '', /blocking because onFailure is "block"/, t?.content);
+    }
+  });
+
+  it('no tool call after the kill was executed', () => {
+    assert.equal(fs.existsSync(r.file('src/second.ts')), false);
+    assert.equal(fs.existsSync(r.file('src/third.txt')), false);
+    assert.ok(!r.api.allRequestText().includes('ENV-CANARY'), 'the .env content reached the model');
   });
 });

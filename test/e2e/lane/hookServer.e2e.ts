@@ -64,13 +64,16 @@ describe('lane: hostile traffic on the hook server', function () {
     if (process.env.KEEP_E2E !== '1') fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('the settings point at this server with the token, fail closed', () => {
-    const s = JSON.parse(fs.readFileSync(lane.settingsFile, 'utf8')) as { hooks: Record<string, Array<{ hooks: Array<Record<string, unknown>> }>> };
+  it('the settings point at the box\'s relay to this server, hold no secret, and fail closed', () => {
+    const text = fs.readFileSync(lane.settingsFile, 'utf8');
+    const s = JSON.parse(text) as { hooks: Record<string, Array<{ hooks: Array<Record<string, unknown>> }>> };
     const h = s.hooks.PreToolUse?.[0]?.hooks[0];
-    assert.equal(h?.url, url);
+    assert.equal(lane.sandbox.state, 'on');
+    assert.equal(h?.url, `http://127.0.0.1:47011${HOOK_ROUTES.PreToolUse}`);
     assert.equal(h?.onFailure, 'block');
-    assert.deepEqual(h?.headers, { Authorization: auth.authorization });
-    assert.equal(fs.statSync(lane.settingsFile).mode & 0o077, 0, 'settings readable by others');
+    assert.deepEqual(h?.headers, {}, 'inside the box the channel is the credential: no token to steal');
+    assert.ok(!text.includes(lane.server.token), 'the host listener\'s token is in the box\'s settings');
+    assert.equal(fs.statSync(lane.settingsFile).mode & 0o222, 0, 'the settings are writable');
   });
 
   it('a well-formed call is decided and traced (control)', async () => {

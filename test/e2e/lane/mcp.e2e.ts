@@ -15,14 +15,15 @@ function policyWithTier(tier: 'T0' | 'T1' | 'T2'): string {
 
 function mcpArgs(d: LaneDirs): string[] {
   const file = path.join(d.scratch, 'mcp.json');
-  fs.writeFileSync(file, JSON.stringify(fakeMcpConfig(path.join(d.scratch, 'mcp.log'))));
+  // The server runs inside the agent's box: it can only write where the agent can.
+  fs.writeFileSync(file, JSON.stringify(fakeMcpConfig(path.join(d.ws, 'src', 'mcp.log'))));
   return ['--mcp-config', file, '--strict-mcp-config'];
 }
 
 function mcpCalls(r: LaneRun): number {
   let log = '';
   try {
-    log = fs.readFileSync(path.join(r.dirs.scratch, 'mcp.log'), 'utf8');
+    log = fs.readFileSync(path.join(r.ws, 'src', 'mcp.log'), 'utf8');
   } catch {
     return 0;
   }

@@ -19,7 +19,8 @@ export function budget(o: Partial<BudgetView> = {}): BudgetView {
 export function session(o: Partial<SessionView> = {}): SessionView {
   return {
     sessionId: 's1', title: 'M-2026-11-21-ab12: fix the flaky test', mode: 'build', supervisor: 'Ada <ada@example.com>',
-    state: 'running', elapsedMinutes: 12.5, minuteLimit: 60, toolCalls: 42, toolCallLimit: 500, budget: budget(), ...o,
+    state: 'running', elapsedMinutes: 12.5, minuteLimit: 60, toolCalls: 42, toolCallLimit: 500, budget: budget(),
+    sandbox: { state: 'on', headline: 'sandboxed (bubblewrap)', sections: [{ title: 'Writable', lines: ['src — workspace paths.write[0]'] }] }, ...o,
   };
 }
 

@@ -13,10 +13,11 @@ function snapshot(usd: number, cap: number, unknown?: string): BudgetSnapshot {
   return { reading, caps, usdCap: cap, ...(unknown ? { unknown } : {}) };
 }
 
-function lane(o: { state?: 'running' | 'frozen' | 'ended'; approvals?: PendingApproval[]; snap?: BudgetSnapshot } = {}): LaneLike {
+function lane(o: { state?: 'running' | 'frozen' | 'ended'; approvals?: PendingApproval[]; snap?: BudgetSnapshot; sandbox?: LaneLike['sandbox'] } = {}): LaneLike {
   return {
     sessionId: 's1',
     mission: undefined,
+    sandbox: o.sandbox ?? { state: 'on', backend: 'bubblewrap', limits: ['processes ≤ 512', 'memory ≤ 8192 MB'] },
     meter: { snapshot: o.snap },
     broker: {
       state: o.state ?? 'running',
@@ -36,6 +37,19 @@ const approval: PendingApproval = {
 };
 
 describe('sidebar view model', () => {
+  it('says whether the agent is sandboxed, and why not when it is not', () => {
+    const on = stateView({ hasWorkspace: true, stack: undefined, lane: lane() }).session!.sandbox;
+    assert.equal(on.state, 'on');
+    assert.equal(on.headline, 'sandboxed (bubblewrap)');
+    assert.deepEqual(on.sections.find((x) => x.title === 'Limits')?.lines.slice(0, 2), ['processes ≤ 512', 'memory ≤ 8192 MB']);
+    const off = stateView({
+      hasWorkspace: true, stack: undefined,
+      lane: lane({ sandbox: { state: 'off', reason: 'sandbox turned off by workspace policy (.agentlane/policy.yaml:7)' } }),
+    }).session!.sandbox;
+    assert.equal(off.state, 'off');
+    assert.equal(off.headline, 'NOT sandboxed: sandbox turned off by workspace policy (.agentlane/policy.yaml:7)');
+  });
+
   it('levels the budget: ok, warn at 80 %, exceeded at 100 %, unknown with its reason', () => {
     assert.equal(budgetView(snapshot(3, 20))?.level, 'ok');
     assert.equal(budgetView(snapshot(16, 20))?.level, 'warn');

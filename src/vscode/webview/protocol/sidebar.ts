@@ -90,6 +90,15 @@ export interface BudgetView {
   raisedBy?: string;
 }
 
+/** Whether the agent runs in the OS sandbox, and what the box allows (README "The two walls"). */
+export interface SandboxView {
+  state: 'on' | 'off';
+  /** `sandboxed (bubblewrap)` or `NOT sandboxed: <reason>`. */
+  headline: string;
+  /** What the box allows, section by section (writable, masked, reachable, limits, notes). */
+  sections: Array<{ title: string; lines: string[] }>;
+}
+
 export interface SessionView {
   sessionId: string;
   title: string;
@@ -104,6 +113,7 @@ export interface SessionView {
   toolCalls: number;
   toolCallLimit?: number;
   budget?: BudgetView;
+  sandbox: SandboxView;
 }
 
 export interface PolicyView {
