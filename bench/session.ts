@@ -22,7 +22,7 @@ import { printTable, type BenchRow } from './stats';
 const CLI_JS = process.env.BENCH_CLI ?? BUILT_CLI;
 const CALLS = 50;
 const RUNS = Number(process.env.BENCH_SESSION_RUNS ?? 3);
-const POLICY = `version: 1
+export const SESSION_POLICY = `version: 1
 mode: build
 paths:
   deny: ["**/.env*"]
@@ -41,11 +41,16 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-async function once(lane: boolean, durability: 'fsync' | 'none' = 'fsync'): Promise<RunResult> {
+/** One boxed lane session with the bench's script (bench/sandbox.ts compares policies). */
+export function sessionOnce(o: { policy: string }): Promise<RunResult> {
+  return once(true, 'fsync', o.policy);
+}
+
+async function once(lane: boolean, durability: 'fsync' | 'none' = 'fsync', policy = SESSION_POLICY): Promise<RunResult> {
   const d: LaneDirs = makeDirs('al-bench-session-');
   const files: Record<string, string> = {};
   for (let i = 0; i < CALLS; i++) files[`data/f${String(i).padStart(2, '0')}.txt`] = `file ${i}\n`.repeat(20);
-  writeWorkspace(d, POLICY, files);
+  writeWorkspace(d, policy, files);
   const script: Turn[] = [];
   for (let i = 0; i < CALLS; i++) {
     script.push({ toolUses: [{ name: 'Read', input: { file_path: path.join(d.ws, `data/f${String(i).padStart(2, '0')}.txt`) } }] });

@@ -73,6 +73,11 @@ export async function runCheck(stack: DemoStack, cleanup: Cleanup, log: (line: s
       log(`  terminals: ${names.join(', ') || '(none)'}`);
       return false;
     }
+    const boxed = await waitForTrace(storage, (e) => e.event === 'sandbox.status', 10_000);
+    steps.record('agent runs in the sandbox', boxed?.state === 'on', boxed ? `sandbox.status ${boxed.state ?? '?'}${boxed.reason ? `: ${boxed.reason}` : ''}` : 'no sandbox.status in the trace');
+    const sidebarBox = await openAgentLaneSidebar(page, 15_000);
+    const label = sidebarBox ? await sidebarBox.getByText(/sandboxed \(bubblewrap\)/).first().waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false) : false;
+    steps.record('sidebar says sandboxed', label, label ? 'sandboxed (bubblewrap)' : 'the sidebar shows no sandbox line');
     const names = await waitForTerminal(page, 20_000);
     steps.record('agent terminal open', names.some((n) => n.startsWith('Agent Lane')), names.join(', ') || '(no terminal tab found)');
 
@@ -103,6 +108,8 @@ export async function runCheck(stack: DemoStack, cleanup: Cleanup, log: (line: s
     steps.record('commit landed', count === 2 && message.startsWith(DEMO_COMMIT_SUBJECT), count > 1 ? `HEAD: ${message.split('\n')[0]}` : 'still only the initial commit');
     steps.record('commit has Agent-Lane trailers', trailers.length >= 3, trailers.join(' | ') || '(none)');
     steps.record('trace records the commit', recorded !== undefined, recorded ? describe(recorded) : 'no commit.recorded');
+    const observed = await waitForTrace(storage, (e) => e.event === 'commit.observed', 30_000);
+    steps.record('host side observed the commit as acknowledged', observed?.acknowledged === true, observed ? describe(observed) : 'no commit.observed');
 
     const spend = readTrace(newestTrace(storage) ?? '').filter((e) => e.event === 'budget.usage').pop();
     steps.record('budget moved', (spend?.costUsd ?? 0) > 0, spend ? describe(spend) : 'no budget.usage event');

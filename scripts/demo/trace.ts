@@ -18,6 +18,9 @@ export interface TraceLine {
   readonly by?: string;
   readonly commitSha?: string;
   readonly reason?: string;
+  /** `sandbox.status`: on | off. */
+  readonly state?: string;
+  readonly acknowledged?: boolean;
 }
 
 /** Where the extension keeps traces in a code-server profile (its global storage). */
@@ -69,6 +72,8 @@ export function readTrace(file: string): TraceLine[] {
       by: str(o, 'by') ?? str(o, 'ack_by'),
       commitSha: str(o, 'commit_sha'),
       reason: str(o, 'reason'),
+      state: str(o, 'state'),
+      acknowledged: typeof o.acknowledged === 'boolean' ? o.acknowledged : undefined,
     });
   }
   return out;

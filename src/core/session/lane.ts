@@ -109,6 +109,8 @@ export interface Lane {
   agentEnv(): Record<string, string>;
   /** The full command that runs `command` (+ agentArgs) as this session's agent: in the box unless `sandbox: off`. */
   agentCommand(command: string[], opts?: { interactive?: boolean }): AgentCommand;
+  /** Any command with the agent's environment, where the agent runs (its git, its scripts, tests). */
+  boxCommand(command: string[], opts?: { interactive?: boolean }): AgentCommand;
   close(reason: string, exitCode: number | null): Promise<void>;
 }
 
@@ -283,6 +285,12 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
       return env;
     };
 
+    const boxCommand = (command: string[], o: { interactive?: boolean }): AgentCommand => {
+      if (!box) return { file: command[0], args: command.slice(1), env: { ...agentBaseEnv, ...agentEnv() } };
+      const argv = box.launch(command, { cwd: root, interactive: o.interactive ?? false });
+      return { file: argv[0], args: argv.slice(1), env: box.env({ ...agentBaseEnv, ...agentEnv() }) };
+    };
+
     let closed = false;
     const lane: Lane = {
       sessionId, broker, server, stack, mission, sessionDir, settingsFile, traceFile, meter, sandbox, box,
@@ -296,12 +304,8 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
       },
       agentArgs,
       agentEnv,
-      agentCommand: (command, o = {}) => {
-        const full = [...command, ...agentArgs()];
-        if (!box) return { file: full[0], args: full.slice(1), env: { ...agentBaseEnv, ...agentEnv() } };
-        const argv = box.launch(full, { cwd: root, interactive: o.interactive ?? false });
-        return { file: argv[0], args: argv.slice(1), env: box.env({ ...agentBaseEnv, ...agentEnv() }) };
-      },
+      agentCommand: (command, o = {}) => boxCommand([...command, ...agentArgs()], o),
+      boxCommand: (command, o = {}) => boxCommand(command, o),
       close: async (reason, exitCode) => {
         if (closed) return;
         closed = true;

@@ -136,7 +136,14 @@ suiteInFixture('basic', 'Commit acknowledgement', () => {
       const waiting = new Promise<string>((resolve) => {
         const d = api.sessions.onDidRequestApproval((a) => { if (a.kind === 'commit') { d.dispose(); resolve(a.id); } });
       });
-      const commit = git(root, ['commit', '-m', 'Greet the supervised world'], { ...base, ...session.lane.agentEnv() });
+      // The agent's git runs where the agent runs: in the session's box.
+      const inBox = session.lane.boxCommand(['git', 'commit', '-m', 'Greet the supervised world']);
+      assert.equal(session.lane.sandbox.state, 'on', 'the session is not sandboxed');
+      const commit = new Promise<{ code: number; out: string; err: string }>((resolve) => {
+        execFile(inBox.file, inBox.args, { cwd: root, env: { ...inBox.env, GIT_AUTHOR_NAME: 'Agent', GIT_AUTHOR_EMAIL: 'agent@example.com', GIT_COMMITTER_NAME: 'Agent', GIT_COMMITTER_EMAIL: 'agent@example.com' } }, (error, out, err) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out: String(out), err: String(err) });
+        });
+      });
       const id = await waiting;
       const panel = await vscode.commands.executeCommand<{ receive(m: unknown): Promise<void> } | undefined>('agentLane.reviewCommit', id);
       assert.ok(panel, 'the review panel did not open');

@@ -59,8 +59,12 @@ export function writeFiles(root: string, files: Record<string, string>): void {
   }
 }
 
+// These tests drive the git-hook protocol from the host (git run with the lane's env), which is
+// the `sandbox: off` path; the same hooks inside the box are covered by test/e2e/sandbox and the
+// integration suite's commit acknowledgement.
 export const POLICY = `version: 1
 mode: build
+sandbox: off
 paths:
   protect:
     - "secure/**"

@@ -186,7 +186,7 @@ describe('git hooks when the policy does not require an acknowledgement', functi
   after(() => cleanupTemp());
 
   it('commits without waiting, links the trace without an ack, and check-commits still guards protected paths', async () => {
-    const repo = await makeRepo({}, 'version: 1\npaths:\n  protect: ["secure/**"]\ncommits:\n  requireAck: false\n');
+    const repo = await makeRepo({}, 'version: 1\nsandbox: off\npaths:\n  protect: ["secure/**"]\ncommits:\n  requireAck: false\n');
     const { lane, traceDir } = await openTestLane(repo);
     let asked = false;
     const sub = lane.broker.onDidChangeApprovals((p) => { if (p.length > 0) asked = true; });
