@@ -50,7 +50,7 @@ const USAGE = `usage: agentlane <command>
   ${TRACE_QUERY_USAGE}
   ${REPORT_USAGE}
   ${BUDGET_USAGE}
-  ledger init|sync|status --ledger URL [--trace-dir DIR] [--once]
+  ledger init|sync|status (--ledger URL | --ledger-file FILE) [--trace-dir DIR] [--once]
   check-commits <rev-range> --ledger DIR [--repo DIR] [--policy FILE] [--json]
   git-hook <name> [args]        (internal: run by the lane's git hooks)`;
 
