@@ -5,11 +5,12 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { runCommand } from '../../../src/cli/run';
+import { verifyCommand } from '../../../src/cli/verify';
 import { LedgerError } from '../../../src/core/ledger/errors';
 import { openSink } from '../../../src/core/ledger/openSink';
 import { CHECKPOINTS_TABLE, EVENTS_TABLE, SCHEMA_VERSION_TABLE } from '../../../src/core/ledger/postgresSchema';
@@ -89,6 +90,30 @@ describe('ledger: shipping from `agentlane run` with an INSERT + SELECT role', f
     const rows = await asOwner(`SELECT event FROM ${EVENTS_TABLE} ORDER BY session_id, seq`) as Array<{ event: string }>;
     assert.equal(rows[0]?.event, 'session.start');
     assert.equal(rows.at(-1)?.event, 'session.end');
+  });
+
+  it('lets `verify --ledger` catch the local copy of that trace cut short, and --strict an unended one', async () => {
+    const file = path.join(tmp, 'ledger.url');
+    writeFileSync(file, `${shipperUrl}\n`, { mode: 0o600 });
+    assert.equal((await run(['--ledger-file', file])).code, 0);
+    const traces = path.join(tmp, 'traces');
+    const verify = async (...args: string[]): Promise<{ code: number; text: string }> => {
+      const out: string[] = [];
+      const code = await verifyCommand(args, { cwd: tmp, out: (l) => out.push(l), err: (l) => out.push(l) });
+      return { code, text: out.join('\n') };
+    };
+    assert.equal((await verify(traces, '--ledger', pg.url)).code, 0);
+    const trace = readdirSync(traces).find((n) => n.endsWith('.trace.jsonl'))!;
+    const lines = readFileSync(path.join(traces, trace), 'utf8').split('\n').filter(Boolean);
+    // The end of the session (and whatever preceded it) cut off the local copy: alone it still chains.
+    writeFileSync(path.join(traces, trace), `${lines.slice(0, -2).join('\n')}\n`);
+    const alone = await verify(traces);
+    assert.equal(alone.code, 0, alone.text);
+    assert.match(alone.text, /incomplete: no session\.end/);
+    assert.equal((await verify(traces, '--strict')).code, 1);
+    const pinned = await verify(traces, '--ledger', pg.url);
+    assert.equal(pinned.code, 1, pinned.text);
+    assert.match(pinned.text, /BAD .*truncated at seq \d+ \(line \d+\): .*events were cut from the end/);
   });
 
   it('keeps the ledger address and password out of the agent\'s environment', async () => {
