@@ -8,6 +8,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkCommitsCommand } from '../../../src/cli/checkCommits';
 import type { CommitVerdict } from '../../../src/core/git/checkCommits';
+import { openSink } from '../../../src/core/ledger/openSink';
+import { LedgerSync } from '../../../src/core/ledger/sync';
+import { PostgresUnavailableError, startTestPostgres, type TestPostgres } from '../../support/postgres';
 import { GitRepo } from './gitRepo';
 import { memoryIo, readLines, rehashFrom, SessionBuilder, tempDir, writeLines } from './traceBuilder';
 
@@ -34,7 +37,7 @@ async function check(repo: GitRepo, range: string, ledger: string): Promise<{ co
 }
 
 describe('check-commits with host observations', function () {
-  this.timeout(30000);
+  this.timeout(120_000);
   let dir: string;
   let repo: GitRepo;
   let ledger: string;
@@ -121,6 +124,33 @@ describe('check-commits with host observations', function () {
     const r = await check(repo, `${base}..HEAD`, ledger);
     assert.equal(r.code, 1);
     assert.deepEqual(r.verdicts.map((v) => v.status), ['ok', 'fail', 'fail', 'fail', 'fail', 'ok']);
+  });
+
+  describe('with a PostgreSQL ledger', () => {
+    let pg: TestPostgres | undefined;
+    before(async function () {
+      try {
+        pg = await startTestPostgres();
+      } catch (e) {
+        if (e instanceof PostgresUnavailableError) {
+          console.warn(`    skipped: ${e.message}`);
+          this.skip();
+        }
+        throw e;
+      }
+      const sink = openSink(pg.url);
+      await sink.init!();
+      await new LedgerSync({ sink, stateDir: path.join(dir, 'pg-state') }).syncOnce(path.join(ledger, 'S-watched.trace.jsonl'));
+      await sink.close();
+    });
+    after(async () => { await pg?.destroy(); });
+
+    it('reads the same host observations back from the database', async () => {
+      const r = await check(repo, `${base}..HEAD`, pg!.url);
+      assert.equal(r.code, 1, r.text);
+      assert.deepEqual(r.verdicts.map((v) => v.status), ['ok', 'fail', 'fail', 'fail', 'fail', 'ok']);
+      assert.match(r.verdicts[1]!.reason, /without an acknowledgement/);
+    });
   });
 
   it('does not accept an acknowledgement from a trace that no longer verifies', async () => {
