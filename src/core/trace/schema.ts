@@ -204,6 +204,9 @@ export const TraceEventSchema = z.discriminatedUnion('event', [
     if (V2_ONLY_KINDS.has(e.event)) ctx.addIssue({ code: 'custom', path: ['event'], message: `${e.event} needs agentlane.trace/2` });
     return;
   }
+  if (e.event === 'commit.observed' && e.acknowledged && (e.ack_id === null || e.ack_by === null)) {
+    ctx.addIssue({ code: 'custom', path: ['acknowledged'], message: 'an acknowledged commit names its ack_id and ack_by' });
+  }
   const want = trustLabel(e);
   if (e.reported_by !== want) {
     ctx.addIssue({

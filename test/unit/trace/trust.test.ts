@@ -56,3 +56,16 @@ describe('trace trust labels', () => {
     assert.equal(vouchedBy({ event: 'commit.observed' }), 'host');
   });
 });
+
+describe('trace trust corpus (test/fixtures/trace-trust)', () => {
+  const corpus = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'trace-trust', 'corpus.json'), 'utf8')) as {
+    envelope: Record<string, unknown>;
+    cases: Array<{ name: string; expect: 'accept' | 'reject'; event: Record<string, unknown> }>;
+  };
+  for (const c of corpus.cases) {
+    it(`${c.expect}s ${c.name}`, () => {
+      const r = TraceEventSchema.safeParse({ ...corpus.envelope, ...c.event });
+      assert.equal(r.success, c.expect === 'accept', r.success ? 'accepted' : JSON.stringify(r.error.issues[0]));
+    });
+  }
+});
