@@ -106,8 +106,10 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
       ...(fromLedger ? { onlySessions: fromLedger.sessions } : {}),
     });
     const manifestOk = manifest === undefined || ('problems' in manifest && manifest.problems.length === 0);
-    const ok = passes(res, strict) && manifestOk;
-    print(io, res, manifest, values.json === true, strict);
+    // A session the ledger never received has nothing pinning its end: --strict wants every session proven.
+    const notInLedger = fromLedger?.missing ?? [];
+    const ok = passes(res, strict) && manifestOk && (!strict || notInLedger.length === 0);
+    print(io, res, manifest, values.json === true, strict, notInLedger);
     return ok ? 0 : 1;
   });
 }
@@ -118,7 +120,7 @@ function passes(res: TraceSetVerdict, strict: boolean): boolean {
 }
 
 /** The heads the ledger stores for the sessions of `traces` (read through a LedgerReader: directory or PostgreSQL). */
-async function ledgerPins(url: string, io: Io, traces: readonly string[]): Promise<{ pins: PinSource; sessions: Set<string> }> {
+async function ledgerPins(url: string, io: Io, traces: readonly string[]): Promise<{ pins: PinSource; sessions: Set<string>; missing: string[] }> {
   const ids = new Set<string>();
   for (const t of traces) {
     try {
@@ -138,7 +140,7 @@ async function ledgerPins(url: string, io: Io, traces: readonly string[]): Promi
     const stored = await reader.checkpoints();
     const heads = await ledgerHeads(reader, ids);
     const held = new Set(heads.map((h) => h.session_id));
-    return { pins: { source: `${reader.display} (stored heads)`, checkpoints: [...heads, ...stored.filter((c) => held.has(c.session_id))] }, sessions: ids };
+    return { pins: { source: `${reader.display} (stored heads)`, checkpoints: [...heads, ...stored.filter((c) => held.has(c.session_id))] }, sessions: ids, missing: [...ids].filter((id) => !held.has(id)) };
   } catch (err) {
     if (LedgerError.is(err)) throw new AuditError('unreadable', `${err.message} [${err.reason}]`);
     throw err;
@@ -147,17 +149,19 @@ async function ledgerPins(url: string, io: Io, traces: readonly string[]): Promi
   }
 }
 
-function print(io: Io, res: TraceSetVerdict, manifest: Awaited<ReturnType<typeof checkManifest>> | undefined, json: boolean, strict: boolean): void {
+function print(io: Io, res: TraceSetVerdict, manifest: Awaited<ReturnType<typeof checkManifest>> | undefined, json: boolean, strict: boolean, notInLedger: readonly string[] = []): void {
   const manifestOk = manifest === undefined || ('problems' in manifest && manifest.problems.length === 0);
   if (json) {
     io.out(JSON.stringify({
-      ok: passes(res, strict) && manifestOk, files: res.files.map((f) => ({ ...f, file: shown(io, f.file) })),
+      ok: passes(res, strict) && manifestOk && (!strict || notInLedger.length === 0), files: res.files.map((f) => ({ ...f, file: shown(io, f.file) })),
       checkpoint_logs: res.checkpointLogs.map((l) => shown(io, l)), checkpoints: res.checkpoints, incomplete: res.incomplete,
+      ...(notInLedger.length > 0 ? { not_in_ledger: notInLedger } : {}),
       ...(manifest ? { manifest } : {}),
     }));
   } else {
     for (const f of res.files) human(io, f, strict).forEach((l) => io.out(l));
     if (manifest) io.out(manifestLine(manifest));
+    for (const id of notInLedger) io.out(`${strict ? 'BAD ' : 'note'} session \`${id}\` is not in the ledger: nothing pins its end (ship it with \`agentlane ledger sync\`)`);
     const bad = res.files.filter((f) => !f.ok).length;
     const incomplete = res.incomplete.length > 0 ? `, ${res.incomplete.length} incomplete session(s)${strict ? ' (fail under --strict)' : ''}` : '';
     io.out(`${res.files.length - bad} intact, ${bad} damaged${incomplete}; ${res.checkpoints} checkpoint(s) from ${res.checkpointLogs.length} checkpoints.log`);

@@ -168,6 +168,12 @@ describe('agentlane verify', () => {
     const cut = await verifyJson(dir, 'S-1.trace.jsonl', '--ledger', `dir:${ledger}`);
     assert.equal(cut.code, 1);
     assert.deepEqual(cut.json.files.map((f) => [f.kind, f.seq]), [['truncated', 9]]);
+    // A session the ledger never received: noted, and a failure under --strict.
+    await plain('S-new').write(path.join(dir, 'S-new.trace.jsonl'));
+    const io = memoryIo(dir);
+    assert.equal(await verifyCommand(['S-new.trace.jsonl', '--ledger', `dir:${ledger}`], io), 0, io.text());
+    assert.match(io.text(), /note session `S-new` is not in the ledger: nothing pins its end/);
+    assert.equal(await verifyCommand(['S-new.trace.jsonl', '--ledger', `dir:${ledger}`, '--strict'], memoryIo(dir)), 1);
   });
 
   it('exits 1 when a directory holds no traces, and 2 for a path that does not exist', async () => {
