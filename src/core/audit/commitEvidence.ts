@@ -57,6 +57,7 @@ export class CommitEvidence implements HostCommitJudge {
   private readonly sessions = new Map<string, SessionFacts>();
   private readonly observed = new Map<string, Observation[]>();
   private readonly claimed = new Map<string, Claim[]>();
+  private readonly invalid = new Map<string, string[]>();
 
   constructor(readonly display: string) {}
 
@@ -66,16 +67,28 @@ export class CommitEvidence implements HostCommitJudge {
     const damage = res.ok ? undefined : `${res.message} (first bad seq ${res.firstBadSeq})`;
     for (const line of bytes.toString('utf8').split('\n')) {
       if (!RELEVANT.test(line)) continue;
-      let parsed: TraceEvent;
+      let raw: unknown;
       try {
-        const r = TraceEventSchema.safeParse(JSON.parse(line));
-        if (!r.success) continue;
-        parsed = r.data;
+        raw = JSON.parse(line);
       } catch {
-        continue; // a damaged line: the verdict above already says the trace does not verify
+        continue; // not JSON: the verdict above already says the trace does not verify
       }
-      this.take(parsed, damage);
+      const r = TraceEventSchema.safeParse(raw);
+      if (r.success) this.take(r.data, damage);
+      else this.takeInvalid(raw, r.error.issues[0]?.message ?? 'invalid');
     }
+  }
+
+  /**
+   * A commit line that chains but breaks the schema (someone who can recompute the chain relabelled
+   * or edited it; a sampled verification may not look at it): the commit it names fails, fail closed.
+   */
+  private takeInvalid(raw: unknown, why: string): void {
+    const o = (raw ?? {}) as Record<string, unknown>;
+    if (typeof o.commit_sha !== 'string' || typeof o.session_id !== 'string') return;
+    const f = this.facts(o.session_id, `a commit line is not a valid trace event (${why})`);
+    f.watched = true;
+    push(this.invalid, o.commit_sha, o.session_id);
   }
 
   private facts(sessionId: string, damage: string | undefined): SessionFacts {
@@ -110,6 +123,8 @@ export class CommitEvidence implements HostCommitJudge {
   }
 
   judge(commit: { sha: string; tree: string }, trailerSessions: readonly string[]): HostVerdict {
+    const invalid = this.invalid.get(commit.sha)?.[0];
+    if (invalid !== undefined) return { status: 'fail', sessionId: invalid, reason: `the ledger's record of this commit in session ${invalid} is not a valid trace event: the trace was edited` };
     const observations = this.observed.get(commit.sha) ?? [];
     if (observations.length > 0) return this.judgeObserved(commit, observations);
     const watchedClaim = (this.claimed.get(commit.sha) ?? []).find((c) => this.sessions.get(c.sessionId)?.watched);

@@ -153,6 +153,18 @@ describe('check-commits with host observations', function () {
     });
   });
 
+  it('fails a commit whose observation was relabelled and re-chained (no checkpoint to catch it)', async () => {
+    const copy = path.join(dir, 'ledger-relabelled');
+    mkdirSync(copy);
+    const lines = readLines(path.join(ledger, 'S-watched.trace.jsonl'));
+    const i = lines.findIndex((l) => l.includes(c.plumbing!.sha) && l.includes('commit.observed'));
+    lines[i] = lines[i]!.replace('"acknowledged":false', '"acknowledged":false,"reported_by":"agent"');
+    writeLines(path.join(copy, 'S-watched.trace.jsonl'), rehashFrom(lines, i));
+    const v = (await check(repo, `${c.plumbing!.sha}^!`, copy)).verdicts[0]!;
+    assert.equal(v.status, 'fail');
+    assert.match(v.reason, /not a valid trace event: the trace was edited/);
+  });
+
   it('does not accept an acknowledgement from a trace that no longer verifies', async () => {
     const copy = path.join(dir, 'ledger-tampered');
     const file = path.join(copy, 'S-watched.trace.jsonl');
