@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/ledger.ts            (LEDGER_BENCH_PG_1M=1 also runs 1M into PostgreSQL)
  */
+import { withTrustLabel } from '../src/core/trace/trust';
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
@@ -61,7 +62,7 @@ function writeTrace(file: string, sessionId: string, n: number): number {
   const t0 = Date.parse('2026-06-01T09:00:00Z');
   for (let seq = 0; seq < n; seq++) {
     const body = canonicalJson({
-      mission_id: 'M-1', supervisor: null, ...(seq === 0 ? start() : event(seq)),
+      mission_id: 'M-1', supervisor: null, ...withTrustLabel(seq === 0 ? start() : event(seq)),
       schema: TRACE_SCHEMA, seq, ts: new Date(t0 + seq).toISOString(), session_id: sessionId, prev,
     });
     prev = hashCanonicalBody(body);

@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/trace.ts
  */
+import { withTrustLabel } from '../src/core/trace/trust';
 import * as crypto from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -72,7 +73,7 @@ function buildTrace(n: number): Buffer {
   const t0 = Date.parse('2026-06-01T09:00:00Z');
   for (let seq = 0; seq < n; seq++) {
     const input = seq === 0 ? start : result(seq);
-    const body = canonicalJson({ mission_id: null, supervisor: null, ...input, schema: TRACE_SCHEMA, seq, ts: new Date(t0 + seq).toISOString(), session_id: 'S-bench', prev });
+    const body = canonicalJson({ mission_id: null, supervisor: null, ...withTrustLabel(input), schema: TRACE_SCHEMA, seq, ts: new Date(t0 + seq).toISOString(), session_id: 'S-bench', prev });
     prev = hashCanonicalBody(body);
     parts.push(lineFromBody(body, prev));
   }

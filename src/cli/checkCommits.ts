@@ -17,6 +17,8 @@ import { LedgerError } from '../core/ledger/errors';
 import { openLedgerReader, type LedgerReader } from '../core/ledger/ledgerReader';
 import { PolicyAtCommitError, protectFromText, type ProtectSource } from '../core/git/protectedPaths';
 import { GitError } from '../core/git/errors';
+import { AuditError } from '../core/audit/errors';
+import { commitEvidenceFromDirectory, commitEvidenceFromReader } from '../core/audit/commitEvidence';
 
 export const GITHUB_ACTIONS_SNIPPET = `# .github/workflows/agent-lane.yml — every commit of a pull request is either acknowledged
 # in a verifying Agent Lane trace or leaves the policy's protected paths alone.
@@ -81,7 +83,9 @@ export async function checkCommitsCommand(args: string[], io: Io): Promise<numbe
   const store: TraceStore = reader ? readerTraceStore(reader) : directoryTraceStore(path.resolve(io.cwd, values.ledger));
   let verdicts: CommitVerdict[];
   try {
-    verdicts = await checkCommits({ repo, range: positionals[0]!, store, pinnedPolicies: pinned });
+    // Host-side observations of the whole ledger: a commit it saw unacknowledged fails, trailers or not.
+    const hostEvidence = reader ? await commitEvidenceFromReader(reader) : await commitEvidenceFromDirectory(path.resolve(io.cwd, values.ledger));
+    verdicts = await checkCommits({ repo, range: positionals[0]!, store, pinnedPolicies: pinned, hostEvidence });
   } catch (err) {
     if (GitError.is(err)) {
       io.err(`agentlane: check-commits: ${err.message}`);
@@ -89,6 +93,10 @@ export async function checkCommitsCommand(args: string[], io: Io): Promise<numbe
     }
     if (LedgerError.is(err)) {
       io.err(`agentlane: check-commits: ${err.message} [${err.reason}]`);
+      return 2;
+    }
+    if (AuditError.is(err)) {
+      io.err(`agentlane: check-commits: ${err.message}`);
       return 2;
     }
     throw err;

@@ -15,11 +15,13 @@ import { ledgerLag, traceFilesIn } from '../core/ledger/lag';
 import { openSink } from '../core/ledger/openSink';
 import type { LedgerSink } from '../core/ledger/sink';
 import { LedgerSync, type LedgerSyncStatus } from '../core/ledger/sync';
+import { LEDGER_ENV, readLedgerFile } from '../core/ledger/secrets';
 import { parse, UsageError, type Io } from './args';
 
-export const LEDGER_USAGE = `  ledger init   --ledger URL
-  ledger sync   --trace-dir DIR --ledger URL [--once] [--state-dir DIR]
-  ledger status --trace-dir DIR --ledger URL [--state-dir DIR] [--json]`;
+export const LEDGER_USAGE = `  ledger init   --ledger URL | --ledger-file FILE
+  ledger sync   --trace-dir DIR (--ledger URL | --ledger-file FILE) [--once] [--state-dir DIR]
+  ledger status --trace-dir DIR (--ledger URL | --ledger-file FILE) [--state-dir DIR] [--json]
+  (AGENTLANE_LEDGER=URL instead of either flag)`;
 
 export interface LedgerCommandOptions {
   /** Ends a long-running `ledger sync` (the CLI entry wires SIGINT/SIGTERM to it when absent). */
@@ -40,6 +42,27 @@ export async function ledgerCommand(args: string[], io: Io, opts: LedgerCommandO
       throw new UsageError(`unknown ledger command \`${sub ?? ''}\`\n${LEDGER_USAGE}`);
   }
 }
+
+/**
+ * The ledger address: --ledger URL, --ledger-file FILE (keeps a password out of `ps`), or
+ * AGENTLANE_LEDGER. Unlike `run`, a password in --ledger is accepted here: no agent runs beside
+ * these commands, though a file is still the better place for it.
+ */
+async function ledgerUrl(values: { ledger?: string; 'ledger-file'?: string }, io: Io): Promise<string> {
+  if (values.ledger !== undefined && values['ledger-file'] !== undefined) throw new UsageError(`give either --ledger or --ledger-file, not both\n${LEDGER_USAGE}`);
+  if (values.ledger !== undefined) return required(values.ledger, '--ledger');
+  if (values['ledger-file'] !== undefined) {
+    try {
+      return await readLedgerFile(path.resolve(io.cwd, values['ledger-file']));
+    } catch (e) {
+      if (LedgerError.is(e)) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  return required(process.env[LEDGER_ENV], `--ledger (or --ledger-file, or ${LEDGER_ENV})`);
+}
+
+const LEDGER_FLAGS = { ledger: { type: 'string' }, 'ledger-file': { type: 'string' } } as const;
 
 function required(value: string | undefined, flag: string): string {
   if (value === undefined || value === '') throw new UsageError(`${flag} is required\n${LEDGER_USAGE}`);
@@ -72,8 +95,8 @@ function reportError(io: Io, e: unknown): number {
 
 /** `ledger init --ledger URL`: creates the ledger's storage (tables, folder); idempotent. */
 export async function ledgerInit(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { ledger: { type: 'string' } });
-  const url = required(values.ledger, '--ledger');
+  const { values } = parse(args, { ...LEDGER_FLAGS });
+  const url = await ledgerUrl(values, io);
   return withSink(url, io, async (sink) => {
     if (!sink.init) {
       io.out(`${sink.display}: nothing to initialise (${sink.name} ledger)`);
@@ -95,16 +118,16 @@ interface DirArgs {
   url: string;
 }
 
-function dirArgs(values: { 'trace-dir'?: string; 'state-dir'?: string; ledger?: string }, io: Io): DirArgs {
+async function dirArgs(values: { 'trace-dir'?: string; 'state-dir'?: string; ledger?: string; 'ledger-file'?: string }, io: Io): Promise<DirArgs> {
   const traceDir = path.resolve(io.cwd, required(values['trace-dir'], '--trace-dir'));
   const stateDir = values['state-dir'] ? path.resolve(io.cwd, values['state-dir']) : path.join(traceDir, '.ledger-state');
-  return { traceDir, stateDir, url: required(values.ledger, '--ledger') };
+  return { traceDir, stateDir, url: await ledgerUrl(values, io) };
 }
 
 /** `ledger sync`: --once ships every trace in the directory and exits; otherwise watches. */
 export async function ledgerSync(args: string[], io: Io, opts: LedgerCommandOptions = {}): Promise<number> {
-  const { values } = parse(args, { 'trace-dir': { type: 'string' }, 'state-dir': { type: 'string' }, ledger: { type: 'string' }, once: { type: 'boolean' } });
-  const a = dirArgs(values, io);
+  const { values } = parse(args, { 'trace-dir': { type: 'string' }, 'state-dir': { type: 'string' }, ...LEDGER_FLAGS, once: { type: 'boolean' } });
+  const a = await dirArgs(values, io);
   return withSink(a.url, io, async (sink) => {
     const sync = new LedgerSync({ sink, stateDir: a.stateDir });
     if (values.once) return syncAllOnce(sync, a.traceDir, io);
@@ -162,8 +185,8 @@ function processSignal(): AbortSignal {
 
 /** `ledger status`: per session the local last seq, what the ledger acknowledged, and the lag. */
 export async function ledgerStatus(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { 'trace-dir': { type: 'string' }, 'state-dir': { type: 'string' }, ledger: { type: 'string' }, json: { type: 'boolean' } });
-  const a = dirArgs(values, io);
+  const { values } = parse(args, { 'trace-dir': { type: 'string' }, 'state-dir': { type: 'string' }, ...LEDGER_FLAGS, json: { type: 'boolean' } });
+  const a = await dirArgs(values, io);
   return withSink(a.url, io, async (sink) => {
     let rows;
     try {

@@ -45,13 +45,14 @@ const USAGE = `usage: agentlane <command>
   policy explain PATH [--cwd DIR] [--policy FILE] [--managed FILE|none] [--json]
   run [--cwd DIR] [--policy FILE] [--managed FILE|none] [--mission FILE] [--trace-dir DIR]
       [--approver CMD | --approve-none] [--approval-timeout SEC] [--supervisor "Name <email>"]
-      [--ledger DIR|postgres://…|http(s)://…/v1/logs] -- <agent command and args>
+      [--ledger DIR|postgres://…|http(s)://…/v1/logs | --ledger-file FILE] -- <agent command and args>
+      (or AGENTLANE_LEDGER=URL; a password never goes in --ledger)
   ${VERIFY_USAGE}
   ${EXPORT_USAGE}
   ${TRACE_QUERY_USAGE}
   ${REPORT_USAGE}
   ${BUDGET_USAGE}
-  ledger init|sync|status --ledger URL [--trace-dir DIR] [--once]
+  ledger init|sync|status (--ledger URL | --ledger-file FILE) [--trace-dir DIR] [--once]
   ${SANDBOX_USAGE}
   check-commits <rev-range> --ledger DIR [--repo DIR] [--policy FILE] [--json]
   git-hook <name> [args]        (internal: run by the lane's git hooks)`;

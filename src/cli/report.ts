@@ -9,7 +9,7 @@ import { AuditError } from '../core/audit/errors';
 import type { TraceEvent } from '../core/trace/schema';
 import { scanDirectory } from '../core/audit/files';
 import { groupSessions, readTraceFile } from '../core/audit/readEvents';
-import { buildReport, type Counts, type GroupBy, type PeriodUnit, type Report } from '../core/audit/report';
+import { buildReport, type Containment, type Counts, type GroupBy, type PeriodUnit, type Report } from '../core/audit/report';
 import { verifyTraceSet } from '../core/audit/verifyTraces';
 import { parse, UsageError, type Io } from './args';
 import { resolveMergePoints } from './budget';
@@ -73,6 +73,18 @@ function row(key: string, c: Counts): string[] {
   ];
 }
 
+/** The box and the host side: printed only when there is something to say. */
+function containmentNotes(b: Containment): string[] {
+  return [
+    b.sandbox_off ? `SANDBOX OFF in ${b.sandbox_off} session(s) (${list(b.sandbox_off_reasons)})` : '',
+    b.sandbox_unrecorded ? `${b.sandbox_unrecorded} session(s) with no sandbox record` : '',
+    b.sandbox_violations ? `sandbox violations: ${b.sandbox_violations} (${list(b.violations_by_kind)})` : '',
+    b.hooks_refused ? `refused hook requests: ${b.hooks_refused}` : '',
+    b.unacked_commits ? `UNACKNOWLEDGED commits (host-observed): ${b.unacked_commits}` : '',
+    b.sessions_unended ? `sessions without session.end: ${b.sessions_unended}` : '',
+  ];
+}
+
 function printReport(io: Io, r: Report): void {
   const range = [r.since && `since ${r.since}`, r.until && `until ${r.until}`].filter(Boolean).join(' ');
   io.out(`agent lane report by ${r.by}${r.period ? ` (${r.period})` : ''}${range ? `, ${range}` : ''}`);
@@ -88,6 +100,7 @@ function printReport(io: Io, r: Report): void {
     const notes = [
       Object.keys(g.denies_by_rule).length ? `denies: ${list(g.denies_by_rule)}` : '',
       g.approvals.answered ? `approvals: ${g.approvals.allowed} allowed, ${g.approvals.denied} denied (by ${list(g.approvals.by)})` : '',
+      ...containmentNotes(g.containment),
     ].filter(Boolean);
     if (notes.length) io.out(`${g.key}: ${notes.join('; ')}`);
   }

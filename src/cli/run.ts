@@ -17,6 +17,8 @@ import { PolicyError } from './policyContext';
 import { VERSION } from './version';
 import { openSink } from '../core/ledger/openSink';
 import { LedgerSync } from '../core/ledger/sync';
+import { LedgerError } from '../core/ledger/errors';
+import { resolveLedgerAddress } from '../core/ledger/secrets';
 
 /**
  * Ships the finished trace to the ledger. A failure does not change the agent's exit code:
@@ -57,8 +59,11 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
     cwd: { type: 'string' }, policy: { type: 'string' }, managed: { type: 'string' }, mission: { type: 'string' },
     'trace-dir': { type: 'string' }, approver: { type: 'string' }, 'approve-none': { type: 'boolean' },
     'approval-timeout': { type: 'string' }, supervisor: { type: 'string' }, agent: { type: 'string' },
-    durability: { type: 'string' }, ledger: { type: 'string' },
+    durability: { type: 'string' }, ledger: { type: 'string' }, 'ledger-file': { type: 'string' },
   });
+  // Resolved before the agent starts: a bad address fails now, and its password is scrubbed from the agent's env.
+  const ledger = await resolveLedgerAddress({ flag: values.ledger, file: values['ledger-file'] && path.resolve(io.cwd, values['ledger-file']), env: process.env })
+    .catch((err: unknown) => { throw LedgerError.is(err) ? new UsageError(err.message) : err; });
   if (values.approver && values['approve-none']) throw new UsageError('give either --approver CMD or --approve-none, not both');
   const agentKind = values.agent ?? (/claude/i.test(path.basename(agentCmd[0])) ? 'claude-code' : undefined);
   if (agentKind !== 'claude-code') {
@@ -90,8 +95,9 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
       durability: values.durability === 'none' ? 'none' : 'fsync',
       // Git hooks exec this very bundle; from sources (tsx) there is no bundle to exec.
       cliPath: __filename.endsWith('.js') ? __filename : undefined,
-      ledgerUrl: values.ledger ?? process.env.AGENTLANE_LEDGER,
-      laneDirs: ledgerDirs(values.ledger ?? process.env.AGENTLANE_LEDGER, io.cwd),
+      ledgerUrl: ledger?.url,
+      // The ledger's directory and the file holding its address are the lane's, never the agent's.
+      laneDirs: [...ledgerDirs(ledger?.url, io.cwd), ...(values['ledger-file'] ? [path.resolve(io.cwd, values['ledger-file'])] : [])],
     });
   } catch (err) {
     if (LaneError.is(err)) throw new PolicyError(err.reason);
@@ -146,8 +152,7 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
   await lane.close(exitCode === 0 ? 'agent exited' : `agent exited with ${exitCode}`, exitCode);
   const cp = broker.checkpoint();
   io.err(`agentlane: trace ${lane.traceFile} (${cp.seq + 1} events, head ${cp.head.slice(0, 16)}…)`);
-  const ledgerUrl = values.ledger ?? process.env.AGENTLANE_LEDGER;
-  if (ledgerUrl) await shipTrace(ledgerUrl, lane.traceFile, path.dirname(lane.traceFile), io);
+  if (ledger) await shipTrace(ledger.url, lane.traceFile, path.dirname(lane.traceFile), io);
   return exitCode;
 }
 

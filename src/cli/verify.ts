@@ -10,11 +10,14 @@ import { parseLedgerUrl, type SinkAddress } from '../core/ledger/openSink';
 import { openLedgerReader, type LedgerReader } from '../core/ledger/ledgerReader';
 import { resolveTraceInputs } from '../core/audit/files';
 import { checkManifest, type ManifestProblem } from '../core/audit/manifest';
-import { verifyLedgerReader, verifyTraceSet, type FileVerdict, type TraceSetVerdict } from '../core/audit/verifyTraces';
+import { verifyLedgerReader, verifyTraceSet, type FileVerdict, type PinSource, type TraceSetVerdict } from '../core/audit/verifyTraces';
+import { ledgerHeads } from '../core/audit/ledgerHeads';
+import { sessionIdsIn } from '../core/audit/files';
+import { promises as fsp } from 'node:fs';
 import { parse, UsageError, type Io } from './args';
 import { auditCommand, displayPath } from '../core/audit/cliSupport';
 
-export const VERIFY_USAGE = 'verify <trace file | directory>… | --ledger URL | --bundle DIR  [--checkpoints FILE] [--strict] [--json]';
+export const VERIFY_USAGE = 'verify <trace file | directory>… [--ledger URL] | --ledger URL | --bundle DIR  [--checkpoints FILE] [--strict] [--json]';
 
 /**
  * Ledger URLs read back as files: a directory ledger (`dir:PATH`, `file://PATH` or a plain
@@ -72,15 +75,18 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     ledger: { type: 'string' }, bundle: { type: 'string' }, checkpoints: { type: 'string', multiple: true },
     strict: { type: 'boolean' }, json: { type: 'boolean' },
   }, true);
-  const sources = [positionals.length > 0, values.ledger !== undefined, values.bundle !== undefined].filter(Boolean).length;
-  if (sources !== 1) throw new UsageError(`give trace files or directories, or --ledger URL, or --bundle DIR\nusage: agentlane ${VERIFY_USAGE}`);
+  // Local files with --ledger: the files are held to the heads the ledger stores (a local trace cut short shows).
+  const againstLedger = positionals.length > 0 && values.ledger !== undefined && values.bundle === undefined;
+  const sources = [positionals.length > 0, values.ledger !== undefined && !againstLedger, values.bundle !== undefined].filter(Boolean).length;
+  if (sources !== 1) throw new UsageError(`give trace files or directories (optionally with --ledger URL), or --ledger URL, or --bundle DIR\nusage: agentlane ${VERIFY_USAGE}`);
+  const strict = values.strict === true;
   return auditCommand(io, async () => {
-    if (values.ledger !== undefined && isReaderLedger(values.ledger, io.cwd)) {
-      const res = await verifyReaderLedger(values.ledger, io, (values.checkpoints ?? []).map((c) => path.resolve(io.cwd, c)), values.strict === true);
-      print(io, res, undefined, values.json === true);
-      return res.ok ? 0 : 1;
+    if (values.ledger !== undefined && !againstLedger && isReaderLedger(values.ledger, io.cwd)) {
+      const res = await verifyReaderLedger(values.ledger, io, (values.checkpoints ?? []).map((c) => path.resolve(io.cwd, c)), strict);
+      print(io, res, undefined, values.json === true, strict);
+      return passes(res, strict) ? 0 : 1;
     }
-    const targets = values.ledger !== undefined ? [ledgerDirectory(values.ledger, io.cwd)]
+    const targets = values.ledger !== undefined && !againstLedger ? [ledgerDirectory(values.ledger, io.cwd)]
       : values.bundle !== undefined ? [path.resolve(io.cwd, values.bundle)]
       : positionals.map((p) => path.resolve(io.cwd, p));
     const traces: string[] = [];
@@ -92,27 +98,73 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     }
     const manifest = values.bundle !== undefined ? await checkManifest(targets[0]!) : undefined;
     if (traces.length === 0) throw new AuditError('no-traces', `no *.trace.jsonl under ${targets.map((t) => `\`${t}\``).join(', ')}: nothing to verify`);
-    const res = await verifyTraceSet([...new Set(traces)], [...logs], { schema: values.strict ? 'all' : 'sample' });
+    const unique = [...new Set(traces)];
+    const fromLedger = againstLedger ? await ledgerPins(values.ledger!, io, unique) : undefined;
+    const res = await verifyTraceSet(unique, [...logs], {
+      schema: strict ? 'all' : 'sample', pins: fromLedger ? [fromLedger.pins] : [],
+      // Against a ledger, only the sessions of the given files are compared (the ledger holds others).
+      ...(fromLedger ? { onlySessions: fromLedger.sessions } : {}),
+    });
     const manifestOk = manifest === undefined || ('problems' in manifest && manifest.problems.length === 0);
-    const ok = res.ok && manifestOk;
-    print(io, res, manifest, values.json === true);
+    // A session the ledger never received has nothing pinning its end: --strict wants every session proven.
+    const notInLedger = fromLedger?.missing ?? [];
+    const ok = passes(res, strict) && manifestOk && (!strict || notInLedger.length === 0);
+    print(io, res, manifest, values.json === true, strict, notInLedger);
     return ok ? 0 : 1;
   });
 }
 
-function print(io: Io, res: TraceSetVerdict, manifest: Awaited<ReturnType<typeof checkManifest>> | undefined, json: boolean): void {
+/** An intact chain passes; under --strict every session must also have ended (session.end). */
+function passes(res: TraceSetVerdict, strict: boolean): boolean {
+  return res.ok && (!strict || res.incomplete.length === 0);
+}
+
+/** The heads the ledger stores for the sessions of `traces` (read through a LedgerReader: directory or PostgreSQL). */
+async function ledgerPins(url: string, io: Io, traces: readonly string[]): Promise<{ pins: PinSource; sessions: Set<string>; missing: string[] }> {
+  const ids = new Set<string>();
+  for (const t of traces) {
+    try {
+      sessionIdsIn(await fsp.readFile(t)).forEach((id) => ids.add(id));
+    } catch (err) {
+      throw new AuditError('unreadable', `cannot read \`${t}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  let reader: LedgerReader;
+  try {
+    reader = openLedgerReader(url, { cwd: io.cwd });
+  } catch (err) {
+    if (LedgerError.is(err)) throw new UsageError(err.message);
+    throw err;
+  }
+  try {
+    const stored = await reader.checkpoints();
+    const heads = await ledgerHeads(reader, ids);
+    const held = new Set(heads.map((h) => h.session_id));
+    return { pins: { source: `${reader.display} (stored heads)`, checkpoints: [...heads, ...stored.filter((c) => held.has(c.session_id))] }, sessions: ids, missing: [...ids].filter((id) => !held.has(id)) };
+  } catch (err) {
+    if (LedgerError.is(err)) throw new AuditError('unreadable', `${err.message} [${err.reason}]`);
+    throw err;
+  } finally {
+    await reader.close();
+  }
+}
+
+function print(io: Io, res: TraceSetVerdict, manifest: Awaited<ReturnType<typeof checkManifest>> | undefined, json: boolean, strict: boolean, notInLedger: readonly string[] = []): void {
   const manifestOk = manifest === undefined || ('problems' in manifest && manifest.problems.length === 0);
   if (json) {
     io.out(JSON.stringify({
-      ok: res.ok && manifestOk, files: res.files.map((f) => ({ ...f, file: shown(io, f.file) })),
-      checkpoint_logs: res.checkpointLogs.map((l) => shown(io, l)), checkpoints: res.checkpoints,
+      ok: passes(res, strict) && manifestOk && (!strict || notInLedger.length === 0), files: res.files.map((f) => ({ ...f, file: shown(io, f.file) })),
+      checkpoint_logs: res.checkpointLogs.map((l) => shown(io, l)), checkpoints: res.checkpoints, incomplete: res.incomplete,
+      ...(notInLedger.length > 0 ? { not_in_ledger: notInLedger } : {}),
       ...(manifest ? { manifest } : {}),
     }));
   } else {
-    for (const f of res.files) human(io, f).forEach((l) => io.out(l));
+    for (const f of res.files) human(io, f, strict).forEach((l) => io.out(l));
     if (manifest) io.out(manifestLine(manifest));
+    for (const id of notInLedger) io.out(`${strict ? 'BAD ' : 'note'} session \`${id}\` is not in the ledger: nothing pins its end (ship it with \`agentlane ledger sync\`)`);
     const bad = res.files.filter((f) => !f.ok).length;
-    io.out(`${res.files.length - bad} intact, ${bad} damaged; ${res.checkpoints} checkpoint(s) from ${res.checkpointLogs.length} checkpoints.log`);
+    const incomplete = res.incomplete.length > 0 ? `, ${res.incomplete.length} incomplete session(s)${strict ? ' (fail under --strict)' : ''}` : '';
+    io.out(`${res.files.length - bad} intact, ${bad} damaged${incomplete}; ${res.checkpoints} checkpoint(s) from ${res.checkpointLogs.length} checkpoints.log`);
   }
 }
 
@@ -121,10 +173,12 @@ function shown(io: Io, file: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(file) ? file : displayPath(io, file);
 }
 
-function human(io: Io, f: FileVerdict): string[] {
+function human(io: Io, f: FileVerdict, strict: boolean): string[] {
   const name = shown(io, f.file);
   if (f.ok) {
-    return [`ok   ${name}: ${f.sessions} session${f.sessions === 1 ? '' : 's'}, ${f.events} events, head ${f.head} (seq ${f.lastSeq})`];
+    const line = `${f.unended.length > 0 && strict ? 'BAD ' : 'ok  '} ${name}: ${f.sessions} session${f.sessions === 1 ? '' : 's'}, ${f.events} events, head ${f.head} (seq ${f.lastSeq})`;
+    // A missing end is a crash, a kill, a session still running — or a tail cut off; only a checkpoint tells.
+    return [line, ...f.unended.map((id) => `     incomplete: no session.end in session \`${id}\` (still running, killed, or cut short; pin it with --ledger or --checkpoints)`)];
   }
   const where = f.seq === null ? `line ${f.line}` : `seq ${f.seq}${f.line > 0 ? ` (line ${f.line})` : ''}`;
   const head = `BAD  ${name}: ${f.kind} at ${where}: ${f.message}`;

@@ -63,6 +63,8 @@ export interface Counts {
   merged_prs: number | null;
   /** cost_usd / merged_prs (with a repository) or / linked_commits (without); null when either is 0 or unknown. */
   cost_per_pr: CostPerPr;
+  /** What the box and the host side saw (trace /2 kinds; sessions recorded before them count as unrecorded). */
+  containment: Containment;
   completeness: {
     sessions_intact: number;
     /** Share of sessions whose chain is intact; null with no sessions. */
@@ -71,6 +73,24 @@ export interface Counts {
     commits_linked: number;
     linked_share: number | null;
   };
+}
+
+export interface Containment {
+  /** Sessions that ran with the sandbox off (a policy layer said `sandbox: off`). */
+  sandbox_off: number;
+  /** Why, as recorded in sandbox.status: reason → sessions. */
+  sandbox_off_reasons: Record<string, number>;
+  /** Sessions with no sandbox.status at all: recorded before the sandbox existed, or by a lane that did not say. */
+  sandbox_unrecorded: number;
+  /** Things the sandbox stopped (sandbox.violation), by kind. */
+  sandbox_violations: number;
+  violations_by_kind: Record<string, number>;
+  /** Hook requests the lane refused (wrong token, oversized, malformed): someone tried the hook channel. */
+  hooks_refused: number;
+  /** Distinct commits the host observed without an acknowledgement (check-commits fails them). */
+  unacked_commits: number;
+  /** Sessions without session.end: still running, killed, or cut short. */
+  sessions_unended: number;
 }
 
 export interface ReportGroup extends Counts {
@@ -117,6 +137,7 @@ export function sessionCost(events: readonly TraceEvent[]): number | null {
 interface Acc {
   c: Counts;
   shas: Set<string>;
+  unacked: Set<string>;
 }
 
 function empty(): Acc {
@@ -126,9 +147,14 @@ function empty(): Acc {
       approvals: { answered: 0, allowed: 0, denied: 0, by: {} },
       egress_blocks: 0, freezes: 0, commits: 0, cost_usd: null,
       linked_commits: 0, merged_prs: null, cost_per_pr: { usd: null, per: 'linked_commit' },
+      containment: {
+        sandbox_off: 0, sandbox_off_reasons: {}, sandbox_unrecorded: 0, sandbox_violations: 0, violations_by_kind: {},
+        hooks_refused: 0, unacked_commits: 0, sessions_unended: 0,
+      },
       completeness: { sessions_intact: 0, intact_share: null, commits_linked: 0, linked_share: null },
     },
     shas: new Set(),
+    unacked: new Set(),
   };
 }
 
@@ -141,8 +167,27 @@ function addSession(acc: Acc, s: ReportSessionInput): void {
   c.sessions++;
   if (s.intact) c.completeness.sessions_intact++;
   const asked = new Set(events.flatMap((e) => (e.event === 'approval.requested' && e.tool_use_id ? [e.tool_use_id] : [])));
+  const box = c.containment;
+  if (!events.some((e) => e.event === 'sandbox.status')) box.sandbox_unrecorded++;
+  if (!events.some((e) => e.event === 'session.end')) box.sessions_unended++;
   for (const e of events) {
     switch (e.event) {
+      case 'sandbox.status':
+        if (e.state === 'off') {
+          box.sandbox_off++;
+          bump(box.sandbox_off_reasons, e.reason || '(no reason given)');
+        }
+        break;
+      case 'sandbox.violation':
+        box.sandbox_violations++;
+        bump(box.violations_by_kind, e.kind);
+        break;
+      case 'hook.refused':
+        box.hooks_refused++;
+        break;
+      case 'commit.observed':
+        if (!e.acknowledged) acc.unacked.add(e.commit_sha);
+        break;
       case 'tool.decision':
         c.tool_calls++;
         if (e.decision === 'ask' || asked.has(e.tool_use_id)) c.asks++;
@@ -175,7 +220,8 @@ function addSession(acc: Acc, s: ReportSessionInput): void {
   if (cost !== null) c.cost_usd = round6((c.cost_usd ?? 0) + cost);
 }
 
-function finish({ c, shas }: Acc, mergePointOf: ReportOptions['mergePointOf']): Counts {
+function finish({ c, shas, unacked }: Acc, mergePointOf: ReportOptions['mergePointOf']): Counts {
+  c.containment.unacked_commits = unacked.size;
   const share = (n: number, d: number): number | null => (d === 0 ? null : n / d);
   c.completeness.intact_share = share(c.completeness.sessions_intact, c.sessions);
   c.completeness.linked_share = share(c.completeness.commits_linked, c.commits);

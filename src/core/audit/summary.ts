@@ -56,10 +56,32 @@ function sessionSection(s: BundleSession, input: SummaryInput): string[] {
     '### Freezes', '',
     ...table(['ts', 'event', 'by', 'reason'], [...of(ev, 'session.freeze'), ...of(ev, 'session.unfreeze')].sort((a, b) => a.seq - b.seq)
       .map((f) => [f.ts, f.event, f.by, f.reason ?? ''])),
-    '### Commits', '',
+    ...containmentSection(ev),
+    '### Commits the agent reported (git hook: a claim, see the host observations above)', '',
     ...commitTable(input.commits.filter((c) => c.session_id === s.session_id)),
   ];
   return out;
+}
+
+/** The box and the host side of one session: evidence the agent could not write. */
+function containmentSection(ev: readonly TraceEvent[]): string[] {
+  const status = of(ev, 'sandbox.status')[0];
+  const sandbox = !status ? '_no sandbox record (recorded before the sandbox, or the lane did not say)_'
+    : status.state === 'on' ? `on (${status.backend})` : `**OFF** — ${status.reason || 'no reason given'}`;
+  const violations = of(ev, 'sandbox.violation');
+  const refused = of(ev, 'hook.refused');
+  const observed = of(ev, 'commit.observed');
+  const none = [violations.length ? '' : 'sandbox violations', refused.length ? '' : 'refused hook requests', observed.length ? '' : 'commits observed by the host'].filter(Boolean);
+  return [
+    '### Sandbox and host evidence', '',
+    `- sandbox: ${sandbox}`,
+    ...(none.length ? [`- none recorded: ${none.join(', ')}`] : []), '',
+    ...(violations.length ? table(['seq', 'violation', 'target', 'detail'], violations.map((v) => [String(v.seq), v.kind, `\`${v.target}\``, v.detail])) : []),
+    ...(refused.length ? table(['seq', 'refused hook request', 'status', 'bytes', 'reason'], refused.map((h) => [String(h.seq), `\`${h.route}\``, String(h.status), String(h.size), h.reason])) : []),
+    ...(observed.length ? table(['seq', 'commit observed by the host', 'ref', 'acknowledged'], observed.map((c) => [
+      String(c.seq), `\`${short(c.commit_sha)}\``, `\`${c.ref}\``, c.acknowledged ? `yes, by ${c.ack_by ?? '?'} (ack ${c.ack_id ?? '?'})` : '**NO**',
+    ])) : []),
+  ];
 }
 
 function commitTable(commits: BundleCommit[]): string[] {

@@ -21,6 +21,8 @@ export interface FileIntact {
   lastSeq: number;
   /** How many ledger checkpoints this file was checked against. */
   checkpoints: number;
+  /** Sessions of this file with no session.end: intact but incomplete (`--strict` fails them). */
+  unended: string[];
 }
 
 export interface FileDamaged {
@@ -47,12 +49,26 @@ export interface TraceSetVerdict {
   checkpoints: number;
   /** session id → its chain verified intact (with its checkpoints). */
   sessionIntact: Map<string, boolean>;
+  /** Intact sessions that have no session.end, in file order. */
+  incomplete: string[];
+}
+
+/** Pins from somewhere other than a checkpoints.log (a ledger's stored heads), with a label for messages. */
+export interface PinSource {
+  source: string;
+  checkpoints: readonly TraceCheckpoint[];
 }
 
 export interface VerifySetOptions {
   schema?: 'all' | 'sample' | 'none';
   /** Only these sessions' checkpoints count (an export verifies a subset of the ledger's traces). */
   onlySessions?: ReadonlySet<string>;
+  /** More pins, e.g. the heads a ledger stores for the sessions of local files (`verify FILE --ledger URL`). */
+  pins?: readonly PinSource[];
+}
+
+function incompleteOf(files: readonly FileVerdict[]): string[] {
+  return files.flatMap((f) => (f.ok ? f.unended : []));
 }
 
 const MAX_LINE_TEXT = 200;
@@ -87,6 +103,15 @@ export async function verifyTraceSet(traces: readonly string[], checkpointLogs: 
       pinned.set(cp.session_id, list);
     }
   }
+  for (const pin of opts.pins ?? []) {
+    for (const cp of pin.checkpoints) {
+      if (opts.onlySessions && !opts.onlySessions.has(cp.session_id)) continue;
+      checkpointCount++;
+      const list = pinned.get(cp.session_id) ?? [];
+      list.push({ ...cp, source: pin.source });
+      pinned.set(cp.session_id, list);
+    }
+  }
 
   const seen = new Set<string>();
   const sessionIntact = new Map<string, boolean>();
@@ -102,7 +127,7 @@ export async function verifyTraceSet(traces: readonly string[], checkpointLogs: 
     const checkpoints: TraceCheckpoint[] = ids.flatMap((id) => (pinned.get(id) ?? []).map(({ session_id, seq, head }) => ({ session_id, seq, head })));
     const res = verifyTraceBytes(buf, { checkpoints, schema: opts.schema ?? 'sample' });
     if (res.ok) {
-      files.push({ file, ok: true, sessions: res.sessions, sessionIds: res.sessionIds, events: res.events, head: res.head, lastSeq: res.lastSeq, checkpoints: checkpoints.length });
+      files.push({ file, ok: true, sessions: res.sessions, sessionIds: res.sessionIds, events: res.events, head: res.head, lastSeq: res.lastSeq, checkpoints: checkpoints.length, unended: res.unended });
       res.sessionIds.forEach((id) => sessionIntact.set(id, sessionIntact.get(id) ?? true));
     } else {
       files.push({
@@ -125,7 +150,7 @@ export async function verifyTraceSet(traces: readonly string[], checkpointLogs: 
     });
     sessionIntact.set(sessionId, false);
   }
-  return { ok: files.every((f) => f.ok), files, checkpointLogs: [...checkpointLogs], checkpoints: checkpointCount, sessionIntact };
+  return { ok: files.every((f) => f.ok), files, checkpointLogs: [...checkpointLogs, ...(opts.pins ?? []).map((p) => p.source)], checkpoints: checkpointCount, sessionIntact, incomplete: incompleteOf(files) };
 }
 
 export interface VerifyReaderOptions extends VerifySetOptions {
@@ -178,7 +203,7 @@ export async function verifyLedgerReader(reader: LedgerReader, opts: VerifyReade
     const res = verifyTraceBytes(read.bytes, { checkpoints, schema: opts.schema ?? 'sample' });
     const mismatch = read.mismatches[0];
     if (res.ok && mismatch === undefined) {
-      files.push({ file, ok: true, sessions: res.sessions, sessionIds: res.sessionIds, events: res.events, head: res.head, lastSeq: res.lastSeq, checkpoints: checkpoints.length });
+      files.push({ file, ok: true, sessions: res.sessions, sessionIds: res.sessionIds, events: res.events, head: res.head, lastSeq: res.lastSeq, checkpoints: checkpoints.length, unended: res.unended });
       sessionIntact.set(sessionId, true);
       continue;
     }
@@ -208,5 +233,6 @@ export async function verifyLedgerReader(reader: LedgerReader, opts: VerifyReade
   }
   return {
     ok: files.every((f) => f.ok), files, checkpointLogs: [reader.checkpointsDisplay, ...(opts.checkpointLogs ?? [])], checkpoints: checkpointCount, sessionIntact,
+    incomplete: incompleteOf(files),
   };
 }

@@ -20,6 +20,7 @@ import {
   LANE_TRAILER_KEYS, NO_MISSION, TRAILER, parseTraceTrailer, parseTrailers, supervisedByValue, trailerValues, type Trailer,
 } from './trailers';
 import { isSafeSessionId, type TraceStore } from './traceStore';
+import type { HostCommitJudge } from '../audit/commitEvidence';
 
 export type CommitStatus = 'ok' | 'fail';
 
@@ -40,6 +41,8 @@ export interface CheckCommitsOptions {
   store: TraceStore;
   /** Extra `paths.protect` sources that apply to every commit (e.g. `--policy`). */
   pinnedPolicies?: ProtectSource[];
+  /** The ledger's host-side commit observations (audit/commitEvidence.ts): they decide before any trailer. */
+  hostEvidence?: HostCommitJudge;
 }
 
 export async function checkCommits(o: CheckCommitsOptions): Promise<CommitVerdict[]> {
@@ -66,7 +69,10 @@ async function checkOne(o: CheckCommitsOptions, meta: CommitMeta, protectedPaths
     }
   };
 
+  const host = o.hostEvidence?.judge(meta, trailerValues(trailers, TRAILER.session)) ?? { status: 'unknown' as const };
   const isLane = LANE_TRAILER_KEYS.some((k) => trailerValues(trailers, k).length > 0);
+  if (host.status === 'fail') return fail(isLane ? 'acknowledged' : 'unsupervised', host.reason, { sessionId: host.sessionId });
+  if (!isLane && host.status === 'ok') return { ...base, status: 'ok', kind: 'acknowledged', reason: host.reason, sessionId: host.sessionId, ackBy: host.ackBy };
   if (!isLane) {
     const hit = await protectedHit();
     if (hit) return fail('unsupervised', `protected path changed without an acknowledged agent-lane trace: ${hit}`);

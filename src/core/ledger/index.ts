@@ -10,3 +10,4 @@ export { LedgerSync, type LedgerSyncOptions, type LedgerSyncStatus, type Session
 export { CursorStore, type Cursor } from './cursor';
 export { systemClock, type SyncClock, type BackoffPolicy } from './backoff';
 export { openLedgerReader, type LedgerReader } from './ledgerReader';
+export { LEDGER_ENV, ledgerPassword, readLedgerFile, resolveLedgerAddress, scrubLaneSecrets, type LedgerAddress } from './secrets';

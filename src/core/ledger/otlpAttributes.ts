@@ -18,13 +18,22 @@
  * | egress.host            | string  | tool.decision that fetches from the net  | first host contacted |
  * | approval.requested     | bool    | approval.requested                       | always true: a human was asked |
  * | approval.answer        | string  | approval.answered                        | allow-once, allow-session or deny |
+ * | agentlane.reported_by  | string  | events only the agent vouches for        | `agent`: a claim, not host evidence (trace/trust.ts) |
+ * | sandbox.state          | string  | sandbox.status                           | on or off |
+ * | sandbox.violation      | string  | sandbox.violation                        | network, file or process |
+ * | sandbox.target         | string  | sandbox.violation                        | host, path or program refused |
+ * | commit.sha             | string  | commit.observed                          | the commit the host saw |
+ * | commit.acknowledged    | bool    | commit.observed                          | false: made without a person's acknowledgement |
+ * | hook.refused           | string  | hook.refused                             | why the lane refused a hook request |
  *
- * Severity: WARN for a denied tool call, a denied approval and a freeze; INFO otherwise.
+ * Severity: WARN for a denied tool call, a denied approval, a freeze, the sandbox off, a sandbox
+ * violation, a refused hook request and an unacknowledged commit; INFO otherwise.
  * Body: the raw trace line, so a SIEM can re-verify the hash chain from what it stored.
  * Duplicates are possible after a crash (at-least-once): de-duplicate on
  * (agentlane.session_id, agentlane.seq).
  */
 import type { TraceEvent } from '../trace/schema';
+import { vouchedBy } from '../trace/trust';
 
 export const OTLP_ATTRIBUTES = {
   sessionId: 'agentlane.session_id',
@@ -41,6 +50,13 @@ export const OTLP_ATTRIBUTES = {
   egressHost: 'egress.host',
   approvalRequested: 'approval.requested',
   approvalAnswer: 'approval.answer',
+  reportedBy: 'agentlane.reported_by',
+  sandboxState: 'sandbox.state',
+  sandboxViolation: 'sandbox.violation',
+  sandboxTarget: 'sandbox.target',
+  commitSha: 'commit.sha',
+  commitAcknowledged: 'commit.acknowledged',
+  hookRefused: 'hook.refused',
 } as const;
 
 export type OtlpAttributeName = (typeof OTLP_ATTRIBUTES)[keyof typeof OTLP_ATTRIBUTES];
@@ -65,7 +81,23 @@ export function otlpAttributesOf(ev: TraceEvent): Partial<Record<OtlpAttributeNa
     [OTLP_ATTRIBUTES.actor]: ev.actor,
   };
   if (ev.mission_id !== null) a[OTLP_ATTRIBUTES.missionId] = ev.mission_id;
+  // Derived from the kind, not read from the line: a /1 trace carries no labels but the same claims.
+  if (vouchedBy(ev) === 'agent') a[OTLP_ATTRIBUTES.reportedBy] = 'agent';
   switch (ev.event) {
+    case 'sandbox.status':
+      a[OTLP_ATTRIBUTES.sandboxState] = ev.state;
+      break;
+    case 'sandbox.violation':
+      a[OTLP_ATTRIBUTES.sandboxViolation] = ev.kind;
+      a[OTLP_ATTRIBUTES.sandboxTarget] = ev.target;
+      break;
+    case 'commit.observed':
+      a[OTLP_ATTRIBUTES.commitSha] = ev.commit_sha;
+      a[OTLP_ATTRIBUTES.commitAcknowledged] = ev.acknowledged;
+      break;
+    case 'hook.refused':
+      a[OTLP_ATTRIBUTES.hookRefused] = ev.reason;
+      break;
     case 'tool.decision': {
       a[OTLP_ATTRIBUTES.toolName] = ev.tool;
       a[OTLP_ATTRIBUTES.toolDecision] = ev.decision;
@@ -94,5 +126,8 @@ export function otlpSeverityOf(ev: TraceEvent): OtlpSeverity {
   if (ev.event === 'tool.decision' && ev.decision === 'deny') return 'WARN';
   if (ev.event === 'approval.answered' && ev.answer === 'deny') return 'WARN';
   if (ev.event === 'session.freeze') return 'WARN';
+  if (ev.event === 'sandbox.violation' || ev.event === 'hook.refused') return 'WARN';
+  if (ev.event === 'sandbox.status' && ev.state === 'off') return 'WARN';
+  if (ev.event === 'commit.observed' && !ev.acknowledged) return 'WARN';
   return 'INFO';
 }

@@ -43,7 +43,36 @@ export class PostgresSink implements LedgerSink {
     this.pool.on('error', () => undefined);
   }
 
+  /**
+   * Brings the schema to the latest version. When it already is, nothing but a SELECT runs, so
+   * a shipping role with only INSERT and SELECT (`agentlane run --ledger`) can call it; only a
+   * missing or older schema needs the owner (`agentlane ledger init`).
+   */
   async init(): Promise<void> {
+    let current: number;
+    try {
+      current = await this.schemaVersion();
+    } catch (e) {
+      if (LedgerError.is(e) && e.reason === 'permission') {
+        throw new LedgerError('permission', `${e.message}: the ledger role needs SELECT on ${SCHEMA_VERSION_TABLE} and SELECT, INSERT on ${EVENTS_TABLE} and ${CHECKPOINTS_TABLE}`, { cause: e });
+      }
+      throw e;
+    }
+    if (current === LATEST_SCHEMA_VERSION) return;
+    if (current > LATEST_SCHEMA_VERSION) {
+      throw new LedgerError('schema-too-new', `ledger \`${this.display}\` has schema version ${current}, this build knows up to ${LATEST_SCHEMA_VERSION}: upgrade agentlane`);
+    }
+    try {
+      await this.migrate();
+    } catch (e) {
+      if (LedgerError.is(e) && e.reason === 'permission') {
+        throw new LedgerError('permission', `ledger \`${this.display}\` ${current === 0 ? 'is not initialised' : `has schema version ${current}, this build needs ${LATEST_SCHEMA_VERSION}`} and this role cannot change the schema: run \`agentlane ledger init --ledger URL\` once as the tables' owner`, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  private async migrate(): Promise<void> {
     await this.withClient('initialise the ledger schema', async (c) => {
       await c.query('BEGIN');
       try {

@@ -37,7 +37,7 @@ export interface ProfileInput {
   /** The agent's private HOME and scratch directory (created by the caller). */
   agentHome: string;
   scratch: string;
-  /** Lane-owned directories the agent must not see: session dir, trace store, ledger directory. */
+  /** Lane-owned directories (hidden) and files (masked) the agent must not see: session dir, trace store, ledger. */
   laneDirs: string[];
   fs: FsProbe;
 }
@@ -181,7 +181,9 @@ export function buildProfile(input: ProfileInput): BuiltProfile {
   for (const d of input.laneDirs) {
     const norm = posix.normalize(d);
     if (hidden.some((h) => isInside(norm, h.path))) continue;
-    if (fs.kind(norm) === 'dir') hidden.push({ path: norm, why: 'Agent Lane\'s own state: invisible to the agent' });
+    const k = fs.kind(norm);
+    if (k === 'dir') hidden.push({ path: norm, why: 'Agent Lane\'s own state: invisible to the agent' });
+    else if (k !== undefined) mask(norm, 'Agent Lane\'s own file (ledger address): unreadable to the agent');
   }
 
   return {

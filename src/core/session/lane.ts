@@ -34,7 +34,7 @@ import { RefWatcher } from '../git/refWatcher';
 import { sandboxDecision } from '../sandbox/mode';
 import { sandboxAvailability } from '../sandbox/availability';
 import { Box, BoxError } from '../sandbox/box';
-import { ledgerSecrets, scrubLaneSecrets } from '../sandbox/env';
+import { scrubLaneSecrets } from '../ledger/secrets';
 import type { SandboxState } from '../sandbox/types';
 import { Resources } from './resources';
 
@@ -199,7 +199,7 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     res.defer(() => server.close());
 
     const baseEnv = opts.baseEnv ?? process.env;
-    const agentBaseEnv = scrubLaneSecrets(baseEnv, ledgerSecrets(opts.ledgerUrl));
+    const agentBaseEnv = definedOnly(scrubLaneSecrets(baseEnv, { ledgerUrl: opts.ledgerUrl }));
     let box: Box | undefined;
     let sandbox: SandboxState;
     if (availability?.ok) {
@@ -255,8 +255,8 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     await broker.start();
     await broker.record({
       event: 'sandbox.status', actor: 'system', state: sandbox.state,
-      backend: sandbox.state === 'on' ? sandbox.backend : null,
-      reason: sandbox.state === 'off' ? sandbox.reason : box?.limitsNote.join('; ') || null,
+      backend: sandbox.state === 'on' ? sandbox.backend : 'none',
+      reason: sandbox.state === 'off' ? sandbox.reason : box?.limitsNote.join('; ') ?? '',
     });
     const refs = new RefWatcher({
       workspaceRoot: root,
@@ -334,6 +334,12 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     await res.unwind();
     throw err;
   }
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
 }
 
 function loadStack(opts: LaneOptions, root: string): { stack: PolicyStack; mission: Mission | undefined } {

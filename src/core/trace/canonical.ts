@@ -21,7 +21,15 @@
  */
 import { createHash } from 'node:crypto';
 
-export const TRACE_SCHEMA = 'agentlane.trace/1';
+/**
+ * The schema version the writer writes. /2 added trust labels (`reported_by`) and the host-side
+ * kinds (commit.observed, sandbox.status, sandbox.violation, hook.refused); the byte layout and
+ * the hash domain did not change, so /1 traces keep verifying as they are.
+ */
+export const TRACE_SCHEMA = 'agentlane.trace/2';
+/** Every version a reader accepts, oldest first. */
+export const TRACE_SCHEMAS = ['agentlane.trace/1', 'agentlane.trace/2'] as const;
+export type TraceSchemaVersion = (typeof TRACE_SCHEMAS)[number];
 export const TRACE_DOMAIN = 'agentlane-trace-v1\x00';
 export const CHECKPOINT_DOMAIN = 'agentlane-checkpoint-v1\x00';
 export const COMMAND_DOMAIN = 'agentlane-command-v1\x00';

@@ -36,6 +36,7 @@ export function naiveVerify(input: Buffer | string, opts: VerifyOptions = {}): V
   const ends = new Map<string, { seq: number; head: string }>();
   let cur: { sid: string; seq: number; head: string } | undefined;
   let events = 0;
+  const ended = new Set<string>();
 
   for (let i = 0; i < parsed.length; i++) {
     const p = parsed[i]!;
@@ -57,6 +58,7 @@ export function naiveVerify(input: Buffer | string, opts: VerifyOptions = {}): V
       linked = true;
     }
     if (!linked) return bad(expected, classify(ev.seq, expected, parsed.slice(i + 1)), i + 1, sid);
+    if (ev.event === 'session.end') ended.add(ev.session_id);
     cur!.seq = ev.seq;
     cur!.head = ev.hash;
     events++;
@@ -72,7 +74,7 @@ export function naiveVerify(input: Buffer | string, opts: VerifyOptions = {}): V
     if (cp.seq > end.seq) return bad(end.seq + 1, 'truncated', lines.length + 1, cp.session_id);
   }
   if (!cur) return bad(0, 'header', 1, null);
-  return { ok: true, sessions: sessions.length, sessionIds: sessions, events, head: cur.head, lastSeq: cur.seq };
+  return { ok: true, sessions: sessions.length, sessionIds: sessions, events, head: cur.head, lastSeq: cur.seq, unended: sessions.filter((s) => !ended.has(s)) };
 }
 
 function classify(seq: number, expected: number, rest: Parsed[]): TraceDamage {

@@ -5,7 +5,8 @@
  * mean something to a reader.
  */
 import { z } from 'zod';
-import { TRACE_SCHEMA } from './canonical';
+import { TRACE_SCHEMAS } from './canonical';
+import { trustLabel } from './trust';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
 const gitObjectId = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'expected a git object id');
@@ -25,7 +26,12 @@ export const SupervisorSchema = z.strictObject({ name: nonEmpty, email: z.string
 export const ActorSchema = z.union([z.enum(['agent', 'supervisor', 'system']), nonEmpty]);
 
 const envelope = {
-  schema: z.literal(TRACE_SCHEMA),
+  schema: z.enum(TRACE_SCHEMAS),
+  /**
+   * `"agent"` on events only the agent vouches for (trust.ts); absent on host evidence. From
+   * /2 on the label must match the kind (checked below); /1 events never carry it.
+   */
+  reported_by: z.literal('agent').optional(),
   seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   ts: z.iso.datetime(),
   session_id: nonEmpty,
@@ -141,47 +147,74 @@ export const TraceTornSchema = kind('trace.torn', {
   sidecar: nonEmpty,
 });
 
-/** Seen by the lane from the host side (ref watcher), not reported by the agent (invariant 10). */
+export const SessionEndSchema = kind('session.end', { reason: z.string(), exit_code: z.number().int().nullable() });
+
+/**
+ * A commit the lane saw appear on a ref from outside the box (host ref watcher), whatever git
+ * path made it. `acknowledged` says whether a person's commit.ack (`ack_id`, `ack_by`) covers
+ * its tree; check-commits fails an unacknowledged one even when it carries no trailers.
+ */
 export const CommitObservedSchema = kind('commit.observed', {
   commit_sha: gitObjectId,
   tree: gitObjectId,
   parents: z.array(gitObjectId),
-  ref: z.string(),
+  ref: nonEmpty,
   ack_id: nonEmpty.nullable(),
   ack_by: nonEmpty.nullable(),
   acknowledged: z.boolean(),
 });
 
-/** What the OS sandbox refused (where it can tell: the egress proxy). */
+/** The OS sandbox at session start; `off` only when a policy layer allowed it, with the reason. */
+export const SandboxStatusSchema = kind('sandbox.status', {
+  state: z.enum(['on', 'off']),
+  /** e.g. `bubblewrap`, `sandbox-runtime`, `seatbelt`; `none` when off. */
+  backend: nonEmpty,
+  reason: z.string(),
+});
+
+/** Something the sandbox stopped (where the backend reports it). */
 export const SandboxViolationSchema = kind('sandbox.violation', {
   kind: z.enum(['network', 'file', 'process']),
+  /** Host, path or program that was refused. */
   target: z.string(),
   detail: z.string(),
 });
 
-/** Whether the agent runs in the box, right after session.start. */
-export const SandboxStatusSchema = kind('sandbox.status', {
-  state: z.enum(['on', 'off']),
-  backend: z.string().nullable(),
-  reason: z.string().nullable(),
-});
-
-/** A hook request the lane refused (wrong token, malformed, oversized): never its body. */
+/** A hook request the lane refused before reading it (wrong token, oversized, malformed). Never the body. */
 export const HookRefusedSchema = kind('hook.refused', {
   route: z.string(),
-  reason: z.string(),
-  status: z.number().int(),
+  reason: nonEmpty,
+  /** HTTP status answered. */
+  status: z.number().int().min(100).max(599),
+  /** Request size in bytes as received or announced. */
   size: count,
 });
 
-export const SessionEndSchema = kind('session.end', { reason: z.string(), exit_code: z.number().int().nullable() });
+/** Kinds a /1 trace cannot hold: they came with /2. */
+const V2_ONLY_KINDS: ReadonlySet<string> = new Set(['commit.observed', 'sandbox.status', 'sandbox.violation', 'hook.refused']);
 
 export const TraceEventSchema = z.discriminatedUnion('event', [
   SessionStartSchema, ToolDecisionSchema, ToolResultSchema, ApprovalRequestedSchema, ApprovalAnsweredSchema,
   SessionFreezeSchema, SessionUnfreezeSchema, BudgetUsageSchema, BudgetRaiseSchema, PromptSubmittedSchema,
   CommitAckSchema, CommitRecordedSchema, CheckpointEventSchema, TraceTornSchema, SessionEndSchema,
-  CommitObservedSchema, SandboxViolationSchema, SandboxStatusSchema, HookRefusedSchema,
-]);
+  CommitObservedSchema, SandboxStatusSchema, SandboxViolationSchema, HookRefusedSchema,
+]).superRefine((e, ctx) => {
+  if (e.schema === 'agentlane.trace/1') {
+    if (e.reported_by !== undefined) ctx.addIssue({ code: 'custom', path: ['reported_by'], message: 'agentlane.trace/1 events carry no trust label' });
+    if (V2_ONLY_KINDS.has(e.event)) ctx.addIssue({ code: 'custom', path: ['event'], message: `${e.event} needs agentlane.trace/2` });
+    return;
+  }
+  if (e.event === 'commit.observed' && e.acknowledged && (e.ack_id === null || e.ack_by === null)) {
+    ctx.addIssue({ code: 'custom', path: ['acknowledged'], message: 'an acknowledged commit names its ack_id and ack_by' });
+  }
+  const want = trustLabel(e);
+  if (e.reported_by !== want) {
+    ctx.addIssue({
+      code: 'custom', path: ['reported_by'],
+      message: want ? `${e.event} is only the agent's word: it must carry reported_by "agent"` : `${e.event} is host evidence: it carries no reported_by`,
+    });
+  }
+});
 
 export type TraceEvent = z.infer<typeof TraceEventSchema>;
 export type TraceEventKind = TraceEvent['event'];
@@ -193,8 +226,8 @@ export type ToolDecisionEvent = TraceEventOf<'tool.decision'>;
 
 export const TRACE_EVENT_KINDS: readonly TraceEventKind[] = TraceEventSchema.options.map((o) => o.shape.event.value);
 
-/** Fields the writer fills in; callers never pass them. */
-export type WriterFilledKey = 'schema' | 'seq' | 'ts' | 'session_id' | 'prev' | 'hash';
+/** Fields the writer fills in; callers never pass them (`reported_by` follows from the kind: trust.ts). */
+export type WriterFilledKey = 'schema' | 'seq' | 'ts' | 'session_id' | 'prev' | 'hash' | 'reported_by';
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**

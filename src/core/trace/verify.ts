@@ -149,6 +149,7 @@ class FastVerifier {
   private readonly pinned = new Map<string, Map<number, string>>();
   private readonly ends = new Map<string, { seq: number; head: string }>();
   private readonly sessionIds: string[] = [];
+  private readonly ended = new Set<string>();
   private cur: Chain | undefined;
   private events = 0;
 
@@ -182,6 +183,7 @@ class FastVerifier {
       }
       const failure = this.link(facts!, lineNo, s, e);
       if (failure) return failure;
+      if (facts!.event === 'session.end') this.ended.add(this.cur!.sessionId);
       s = e + 1;
     }
     if (this.cur) this.ends.set(this.cur.sessionId, { seq: this.cur.seq, head: this.cur.head });
@@ -193,7 +195,10 @@ class FastVerifier {
       }
     }
     const last = this.cur!;
-    return { ok: true, sessions: this.sessionIds.length, sessionIds: [...this.sessionIds], events: this.events, head: last.head, lastSeq: last.seq };
+    return {
+      ok: true, sessions: this.sessionIds.length, sessionIds: [...this.sessionIds], events: this.events, head: last.head, lastSeq: last.seq,
+      unended: this.sessionIds.filter((id) => !this.ended.has(id)),
+    };
   }
 
   /** Chains an intact line onto the current session, or says why it does not fit. */

@@ -30,6 +30,12 @@ export interface VerifyOk {
   /** Head and last seq of the last session in the file. */
   head: string;
   lastSeq: number;
+  /**
+   * Sessions with no `session.end`, in file order: still running, or cut short (crash, kill, or
+   * an end deleted together with its tail — only a checkpoint tells those apart). The chain is
+   * intact; `agentlane verify` reports them as incomplete and `--strict` fails them.
+   */
+  unended: string[];
 }
 
 export interface VerifyFailure {

@@ -12,6 +12,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJson, CanonicalEncodingError, GENESIS_PREV, hashCanonicalBody, lineFromBody, TRACE_SCHEMA, type TraceCheckpoint } from './canonical';
+import { trustLabel } from './trust';
 import { TraceWriteError } from './errors';
 import { recoverTrace, type TornTail } from './recover';
 import { TraceEventSchema, type Supervisor, type TraceEvent, type TraceEventInput } from './schema';
@@ -163,8 +164,12 @@ export class TraceWriter {
   }
 
   private encode(input: TraceEventInput): { line: string; event: TraceEvent } {
+    const { reported_by: _ignored, ...rest } = input as TraceEventInput & { reported_by?: unknown };
+    const label = trustLabel(input);
     const candidate = {
-      ...input,
+      ...rest,
+      // The label follows from the kind, never from the caller: a claim cannot be passed off as evidence.
+      ...(label ? { reported_by: label } : {}),
       schema: TRACE_SCHEMA,
       seq: this.seq + 1,
       ts: this.opts.now().toISOString(),

@@ -168,6 +168,13 @@ describe('lane: hostile traffic on the hook server', function () {
     assert.deepEqual(ids, [
       'toolu_h_1:allow', 'toolu_h_badinput:deny', 'toolu_h_unknown:deny', 'toolu_h_settings:deny', 'toolu_h_settings_cat:deny',
     ]);
+    // Every refused request left a line with its reason — and never its body.
+    const text = fs.readFileSync(lane.traceFile, 'utf8');
+    const refused = parseTrace(text).filter((e) => e.event === 'hook.refused');
+    assert.ok(refused.some((e) => e.status === 401 && /bearer token/.test(e.reason)), JSON.stringify(refused));
+    assert.ok(refused.some((e) => e.status === 405), JSON.stringify(refused));
+    assert.ok(refused.some((e) => /not JSON/.test(e.reason)), JSON.stringify(refused));
+    assert.ok(!text.includes('toolu_h_notoken') && !text.includes('toolu_h_badtoken'), 'a refused body reached the trace');
     // The server is gone: a late call cannot reach it (the CLI would block: onFailure).
     await assert.rejects(post(url, payload(), auth));
   });

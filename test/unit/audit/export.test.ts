@@ -6,6 +6,7 @@ import { exportCommand, traceQueryCommand } from '../../../src/cli/export';
 import { verifyCommand } from '../../../src/cli/verify';
 import type { BundleCommit, BundlePolicy } from '../../../src/core/audit/bundleTypes';
 import type { PathHit } from '../../../src/core/audit/query';
+import { renderSummary } from '../../../src/core/audit/summary';
 import type { TraceEvent } from '../../../src/core/trace/schema';
 import { GitRepo } from './gitRepo';
 import { memoryIo, SessionBuilder, tempDir } from './traceBuilder';
@@ -120,6 +121,24 @@ describe('agentlane export and trace query', () => {
       '## Session `S-1`', `- mission: \`${M1}\``, '- supervised by: Ana Auditor <ana@example.com>', 'claude-code 2.1.330; model: claude-sonnet-4-5',
       '- verification: **intact**', '5 tool calls: 3 allowed, 2 denied, 1 asked a human', '| `paths.deny[1]` | 1 |', '| allow-once | Ana Auditor |',
       `from git ${v1.sha.slice(0, 12)}`, '**not found**', 'agentlane trace query --bundle . --path', 'agent: set x',
+      '- sandbox: _no sandbox record',
+    ]) assert.ok(md.includes(needle), `SUMMARY.md lacks ${needle}\n${md}`);
+  });
+
+  it('shows the sandbox, its violations, refused hook requests and host-observed commits of a session', async () => {
+    const b = new SessionBuilder({ sessionId: 'S-box', missionId: M1 });
+    b.inputs.push(
+      { event: 'sandbox.status', actor: 'system', state: 'off', backend: 'none', reason: 'workspace policy `sandbox: off` (line 4)' },
+      { event: 'sandbox.violation', actor: 'system', kind: 'file', target: '/work/repo/.env', detail: 'paths.deny' },
+      { event: 'hook.refused', actor: 'system', route: '/hooks/post-tool-use', reason: 'wrong bearer token', status: 401, size: 311 },
+      { event: 'commit.observed', actor: 'system', commit_sha: 'c'.repeat(40), tree: 'd'.repeat(40), parents: [], ref: 'refs/heads/main', ack_id: null, ack_by: null, acknowledged: false },
+    );
+    const scratch = tempDir();
+    const ev = await b.end().write(path.join(scratch, 'S-box.trace.jsonl')).finally(() => rmSync(scratch, { recursive: true, force: true }));
+    const md = renderSummary({ created: '2026-06-02T00:00:00Z', selection: '--session S-box', sessions: [{ session_id: 'S-box', events: ev, intact: true, traceFiles: ['traces/S-box.trace.jsonl'] }], policies: [], commits: [], verification: [] });
+    for (const needle of [
+      '- sandbox: **OFF** — workspace policy `sandbox: off` (line 4)', '| 2 | file | `/work/repo/.env` | paths.deny |',
+      '| 3 | `/hooks/post-tool-use` | 401 | 311 | wrong bearer token |', '| 4 | `cccccccccccc` | `refs/heads/main` | **NO** |',
     ]) assert.ok(md.includes(needle), `SUMMARY.md lacks ${needle}\n${md}`);
   });
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { reportCommand } from '../../../src/cli/report';
-import { buildReport, type Counts, type Report, type ReportSessionInput } from '../../../src/core/audit/report';
+import { buildReport, type Containment, type Counts, type Report, type ReportSessionInput } from '../../../src/core/audit/report';
 import type { TraceEvent } from '../../../src/core/trace/schema';
 import { GitRepo } from './gitRepo';
 import { memoryIo, readLines, SessionBuilder, tempDir, writeLines } from './traceBuilder';
@@ -39,35 +39,44 @@ function counts(over: Partial<Counts>): Counts {
     sessions: 0, tool_calls: 0, allows: 0, asks: 0, denies: 0, denies_by_rule: {},
     approvals: { answered: 0, allowed: 0, denied: 0, by: {} }, egress_blocks: 0, freezes: 0, commits: 0, cost_usd: null,
     linked_commits: 0, merged_prs: null, cost_per_pr: { usd: null, per: 'linked_commit' },
+    containment: box(0),
     completeness: { sessions_intact: 0, intact_share: null, commits_linked: 0, linked_share: null },
     ...over,
   };
 }
 
+/** Sessions recorded before the sandbox existed: none of them says how it ran. */
+function box(unrecorded: number, over: Partial<Containment> = {}): Containment {
+  return {
+    sandbox_off: 0, sandbox_off_reasons: {}, sandbox_unrecorded: unrecorded, sandbox_violations: 0, violations_by_kind: {},
+    hooks_refused: 0, unacked_commits: 0, sessions_unended: 0, ...over,
+  };
+}
+
 const A = counts({
-  sessions: 1, tool_calls: 4, allows: 2, asks: 1, denies: 2, denies_by_rule: { 'paths.deny[0]': 1, 'network.deny[0]': 1 },
+  sessions: 1, containment: box(1), tool_calls: 4, allows: 2, asks: 1, denies: 2, denies_by_rule: { 'paths.deny[0]': 1, 'network.deny[0]': 1 },
   approvals: { answered: 1, allowed: 1, denied: 0, by: { 'Ana Auditor': 1 } }, egress_blocks: 1, commits: 1, cost_usd: 1.25,
   linked_commits: 1, cost_per_pr: { usd: 1.25, per: 'linked_commit' },
   completeness: { sessions_intact: 1, intact_share: 1, commits_linked: 1, linked_share: 1 },
 });
 const B = counts({
-  sessions: 1, tool_calls: 1, asks: 1, denies: 1, denies_by_rule: { 'approval.denied': 1 },
+  sessions: 1, containment: box(1), tool_calls: 1, asks: 1, denies: 1, denies_by_rule: { 'approval.denied': 1 },
   approvals: { answered: 1, allowed: 0, denied: 1, by: { 'Bob Boss': 1 } }, freezes: 1, commits: 1, cost_usd: 2,
   linked_commits: 1, cost_per_pr: { usd: 2, per: 'linked_commit' },
   completeness: { sessions_intact: 0, intact_share: 0, commits_linked: 0, linked_share: 0 },
 });
 const C = counts({
-  sessions: 1, tool_calls: 1, allows: 1,
+  sessions: 1, containment: box(1), tool_calls: 1, allows: 1,
   completeness: { sessions_intact: 1, intact_share: 1, commits_linked: 0, linked_share: null },
 });
 const AB = counts({
-  sessions: 2, tool_calls: 5, allows: 2, asks: 2, denies: 3, denies_by_rule: { 'paths.deny[0]': 1, 'network.deny[0]': 1, 'approval.denied': 1 },
+  sessions: 2, containment: box(2), tool_calls: 5, allows: 2, asks: 2, denies: 3, denies_by_rule: { 'paths.deny[0]': 1, 'network.deny[0]': 1, 'approval.denied': 1 },
   approvals: { answered: 2, allowed: 1, denied: 1, by: { 'Ana Auditor': 1, 'Bob Boss': 1 } }, egress_blocks: 1, freezes: 1, commits: 2, cost_usd: 3.25,
   linked_commits: 2, cost_per_pr: { usd: 1.625, per: 'linked_commit' },
   completeness: { sessions_intact: 1, intact_share: 0.5, commits_linked: 1, linked_share: 0.5 },
 });
 const ABC = counts({
-  ...AB, sessions: 3, tool_calls: 6, allows: 3,
+  ...AB, sessions: 3, tool_calls: 6, allows: 3, containment: box(3),
   completeness: { sessions_intact: 2, intact_share: 2 / 3, commits_linked: 1, linked_share: 0.5 },
 });
 
@@ -117,6 +126,35 @@ describe('audit report', () => {
     const b = new SessionBuilder({ sessionId: 'S-D', missionId: M1 }).ack('K-9', T2, 'Ana Auditor').commit('e'.repeat(40), T1, null).end();
     const events = await b.write(path.join(dir, 'S-D.trace.jsonl'));
     assert.equal(buildReport([{ events, intact: true }], { by: 'session' }).total.completeness.commits_linked, 0);
+  });
+
+  it('counts sandbox-off sessions, violations, refused hook requests, unacknowledged commits and unended sessions', async () => {
+    const off = new SessionBuilder({ sessionId: 'S-off', missionId: M1 });
+    off.inputs.push(
+      { event: 'sandbox.status', actor: 'system', state: 'off', backend: 'none', reason: 'workspace policy `sandbox: off` (line 4)' },
+      { event: 'hook.refused', actor: 'system', route: '/hooks/pre-tool-use', reason: 'wrong bearer token', status: 401, size: 380 },
+      { event: 'hook.refused', actor: 'system', route: '/hooks/post-tool-use', reason: 'request body over 1 MiB', status: 413, size: 2_000_000 },
+    );
+    for (const acknowledged of [false, false]) {
+      // The same unacknowledged commit seen twice (two refs) counts once.
+      off.inputs.push({ event: 'commit.observed', actor: 'system', commit_sha: 'f'.repeat(40), tree: T1, parents: [], ref: 'refs/heads/main', ack_id: null, ack_by: null, acknowledged });
+    }
+    const on = new SessionBuilder({ sessionId: 'S-on', missionId: M1 });
+    on.inputs.push(
+      { event: 'sandbox.status', actor: 'system', state: 'on', backend: 'bubblewrap', reason: 'policy default' },
+      { event: 'sandbox.violation', actor: 'system', kind: 'network', target: 'evil.example.com:443', detail: 'not in net.allow' },
+      { event: 'sandbox.violation', actor: 'system', kind: 'file', target: '/work/repo/.env', detail: 'paths.deny' },
+    );
+    const events = [await off.write(path.join(dir, 'S-off.trace.jsonl')), await on.end().write(path.join(dir, 'S-on.trace.jsonl'))];
+    const r = buildReport([...events.map((e) => ({ events: e, intact: true })), sessions[2]!], { by: 'session' });
+    assert.deepStrictEqual(r.total.containment, {
+      sandbox_off: 1, sandbox_off_reasons: { 'workspace policy `sandbox: off` (line 4)': 1 }, sandbox_unrecorded: 1,
+      sandbox_violations: 2, violations_by_kind: { network: 1, file: 1 }, hooks_refused: 2, unacked_commits: 1, sessions_unended: 1,
+    });
+    const io = memoryIo(dir);
+    assert.equal(await reportCommand(['--trace-dir', '.', '--by', 'session'], io), 0, io.text());
+    assert.match(io.text(), /^S-off: SANDBOX OFF in 1 session\(s\) \(workspace policy `sandbox: off` \(line 4\) 1\); refused hook requests: 2; UNACKNOWLEDGED commits \(host-observed\): 1; sessions without session\.end: 1$/m);
+    assert.match(io.text(), /^S-on: sandbox violations: 2 \(network 1, file 1\)$/m);
   });
 
   it('reports from a trace directory, taking integrity from the verifier', async () => {

@@ -139,6 +139,43 @@ describe('agentlane verify', () => {
     assert.deepEqual(cut.json.files.map((f) => [f.kind, f.seq]), [['truncated', 8]]);
   });
 
+  it('reports a session without session.end as incomplete, and fails it under --strict', async () => {
+    writeLines(file, readLines(file).slice(0, -1));
+    const io = memoryIo(dir);
+    assert.equal(await verifyCommand(['S-1.trace.jsonl'], io), 0, io.text());
+    assert.match(io.stdout[1]!, /incomplete: no session\.end in session `S-1`/);
+    const strictIo = memoryIo(dir);
+    assert.equal(await verifyCommand(['S-1.trace.jsonl', '--strict'], strictIo), 1);
+    assert.match(strictIo.stdout[0]!, /^BAD  S-1\.trace\.jsonl/);
+    assert.match(strictIo.stdout.at(-1)!, /1 incomplete session\(s\) \(fail under --strict\)/);
+    const { json } = await verifyJson(dir, 'S-1.trace.jsonl', '--strict');
+    assert.equal(json.ok, false);
+  });
+
+  it('detects a local trace cut short against the head the ledger stores (--ledger with files)', async () => {
+    const ledger = path.join(dir, 'ledger');
+    const sink = openSink(`dir:${ledger}`);
+    await sink.init?.();
+    const lines = readLines(file);
+    // The ledger received every event but pinned no checkpoint: only its stored head can tell.
+    await sink.append('S-1', events.map((event, i) => ({ seq: event.seq, hash: event.hash, prev: event.prev, raw: lines[i]!, event })));
+    await sink.close();
+    await plain('S-other').write(path.join(ledger, 'S-other.trace.jsonl'));
+    assert.equal((await verifyJson(dir, 'S-1.trace.jsonl', '--ledger', `dir:${ledger}`)).code, 0);
+    // The session's last three events (its end included) cut off the local copy.
+    writeLines(file, lines.slice(0, 9));
+    assert.equal((await verifyJson(dir, 'S-1.trace.jsonl')).code, 0, 'alone, a cut trace still chains');
+    const cut = await verifyJson(dir, 'S-1.trace.jsonl', '--ledger', `dir:${ledger}`);
+    assert.equal(cut.code, 1);
+    assert.deepEqual(cut.json.files.map((f) => [f.kind, f.seq]), [['truncated', 9]]);
+    // A session the ledger never received: noted, and a failure under --strict.
+    await plain('S-new').write(path.join(dir, 'S-new.trace.jsonl'));
+    const io = memoryIo(dir);
+    assert.equal(await verifyCommand(['S-new.trace.jsonl', '--ledger', `dir:${ledger}`], io), 0, io.text());
+    assert.match(io.text(), /note session `S-new` is not in the ledger: nothing pins its end/);
+    assert.equal(await verifyCommand(['S-new.trace.jsonl', '--ledger', `dir:${ledger}`, '--strict'], memoryIo(dir)), 1);
+  });
+
   it('exits 1 when a directory holds no traces, and 2 for a path that does not exist', async () => {
     const empty = tempDir();
     try {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError, type Io } from '../../../src/cli/args';
@@ -54,6 +54,15 @@ describe('ledger: CLI', () => {
     await assert.rejects(ledgerCommand(['sync', '--ledger', 'dir:x'], io(tmp).io), (e: unknown) => UsageError.is(e) && /--trace-dir is required/.test(e.message));
     await assert.rejects(ledgerCommand(['init', '--ledger', 'ftp://x'], io(tmp).io), (e: unknown) => UsageError.is(e) && /unknown ledger scheme/.test(e.message));
     await assert.rejects(ledgerCommand(['push'], io(tmp).io), (e: unknown) => UsageError.is(e));
+  });
+
+  it('reads the ledger address from --ledger-file, and refuses both flags at once', async () => {
+    writeTrace(path.join(tmp, 'traces', 'S-f.trace.jsonl'), sessionLines('S-f', 5));
+    writeFileSync(path.join(tmp, 'ledger.url'), '# where traces go\ndir:from-file\n', { mode: 0o600 });
+    const r = io(tmp);
+    assert.equal(await ledgerCommand(['sync', '--trace-dir', 'traces', '--ledger-file', 'ledger.url', '--once'], r.io), 0, r.err.join('\n'));
+    assert.equal(fileLines(path.join(tmp, 'from-file', 'S-f.trace.jsonl')).length, 5);
+    await assert.rejects(ledgerCommand(['init', '--ledger', 'dir:x', '--ledger-file', 'ledger.url'], io(tmp).io), (e: unknown) => UsageError.is(e) && /not both/.test(e.message));
   });
 
   it('sync without --once watches until stopped', async () => {

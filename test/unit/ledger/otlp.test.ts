@@ -6,9 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LedgerError } from '../../../src/core/ledger/errors';
 import { openSink } from '../../../src/core/ledger/openSink';
-import { OTLP_ATTRIBUTES } from '../../../src/core/ledger/otlpAttributes';
+import { OTLP_ATTRIBUTES, otlpAttributesOf, otlpSeverityOf } from '../../../src/core/ledger/otlpAttributes';
 import { LedgerSync } from '../../../src/core/ledger/sync';
-import type { TraceEventInput } from '../../../src/core/trace/schema';
+import { TraceEventSchema, type TraceEventInput } from '../../../src/core/trace/schema';
 import { appendTrace, buildSession, denyFetch, instantClock, startEvent, writeTrace } from './builders';
 import { startOtlpReceiver, type OtlpReceiver } from './otlpReceiver';
 
@@ -116,3 +116,25 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+describe('ledger: OTLP attributes of host evidence and agent claims', () => {
+  const events = (extra: TraceEventInput[]) => buildSession('S-box', [startEvent(), ...extra]).map((l) => TraceEventSchema.parse(JSON.parse(l)));
+
+  it('lets a SIEM alert on the sandbox, refused hook calls and unacknowledged commits, and tell claims from evidence', () => {
+    const evs = events([
+      { event: 'sandbox.status', actor: 'system', state: 'off', backend: 'none', reason: 'workspace policy `sandbox: off`' },
+      { event: 'sandbox.violation', actor: 'system', kind: 'network', target: 'evil.example.com:443', detail: 'not allowed' },
+      { event: 'hook.refused', actor: 'system', route: '/hooks/post-tool-use', reason: 'wrong bearer token', status: 401, size: 300 },
+      { event: 'commit.observed', actor: 'system', commit_sha: 'a'.repeat(40), tree: 'b'.repeat(40), parents: [], ref: 'refs/heads/main', ack_id: null, ack_by: null, acknowledged: false },
+      { event: 'tool.result', actor: 'agent', tool_use_id: 't1', exit_code: 0, ok: true },
+    ]).slice(1);
+    const A = OTLP_ATTRIBUTES;
+    assert.deepEqual(evs.map(otlpSeverityOf), ['WARN', 'WARN', 'WARN', 'WARN', 'INFO']);
+    const attrs = evs.map(otlpAttributesOf);
+    assert.equal(attrs[0]![A.sandboxState], 'off');
+    assert.deepEqual([attrs[1]![A.sandboxViolation], attrs[1]![A.sandboxTarget]], ['network', 'evil.example.com:443']);
+    assert.equal(attrs[2]![A.hookRefused], 'wrong bearer token');
+    assert.deepEqual([attrs[3]![A.commitSha], attrs[3]![A.commitAcknowledged]], ['a'.repeat(40), false]);
+    assert.deepEqual(attrs.map((a) => a[A.reportedBy]), [undefined, undefined, undefined, undefined, 'agent']);
+  });
+});

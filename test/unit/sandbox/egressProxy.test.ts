@@ -6,7 +6,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { isInternal, startEgressProxy, type EgressProxy, type EgressViolation } from '../../../src/core/sandbox/egressProxy';
-import { scrubLaneSecrets, ledgerSecrets } from '../../../src/core/sandbox/env';
 
 /** Sends raw bytes to the proxy's unix socket and returns everything it answered. */
 function rawRequest(socket: string, text: string): Promise<string> {
@@ -80,16 +79,5 @@ describe('egress proxy: the box\'s only way out', () => {
   it('knows which addresses are this machine\'s', () => {
     for (const a of ['127.0.0.1', '127.9.9.9', '::1', '::ffff:127.0.0.1', '0.0.0.0', '169.254.169.254', 'fe80::1']) assert.ok(isInternal(a), a);
     for (const a of ['203.0.113.7', '10.1.2.3', '2001:db8::1']) assert.ok(!isInternal(a), a);
-  });
-});
-
-describe('the agent\'s environment carries no lane secret', () => {
-  it('drops ledger and database credentials by name and by value', () => {
-    const url = 'postgres://agentlane:s3cret-pw@db.example:5432/ledger';
-    const env = scrubLaneSecrets({
-      PATH: '/usr/bin', AGENTLANE_LEDGER: url, PGPASSWORD: 'x', DATABASE_URL: url, MY_APP_DB: url, OTHER: 'pw is s3cret-pw',
-      HOME: '/home/dev',
-    }, ledgerSecrets(url));
-    assert.deepEqual(env, { PATH: '/usr/bin', HOME: '/home/dev' });
   });
 });

@@ -2,6 +2,7 @@
  * In-memory trace builders for tests: the same line layout the writer produces, without the
  * file system, plus a seeded PRNG so property tests are reproducible from their seed.
  */
+import { withTrustLabel } from '../../../src/core/trace/trust';
 import { canonicalJson, GENESIS_PREV, hashCanonicalBody, lineFromBody, TRACE_SCHEMA } from '../../../src/core/trace/canonical';
 import type { TraceEventInput } from '../../../src/core/trace/schema';
 
@@ -53,7 +54,7 @@ export function buildSession(sessionId: string, inputs: TraceEventInput[], t0 = 
   let prev = GENESIS_PREV;
   return inputs.map((input, seq) => {
     const body = canonicalJson({
-      mission_id: null, supervisor: null, ...input,
+      mission_id: null, supervisor: null, ...withTrustLabel(input),
       schema: TRACE_SCHEMA, seq, ts: new Date(t0 + seq * 1000).toISOString(), session_id: sessionId, prev,
     });
     prev = hashCanonicalBody(body);

@@ -15,7 +15,7 @@ function checkpointsOf(e: ExpectedResult): TraceCheckpoint[] | undefined {
 
 function summary(r: ReturnType<typeof verifyTraceBytes>): ExpectedResult {
   return r.ok
-    ? { ok: true, events: r.events, lastSeq: r.lastSeq, head: r.head }
+    ? { ok: true, events: r.events, lastSeq: r.lastSeq, head: r.head, unended: r.unended }
     : { ok: false, kind: r.kind, firstBadSeq: r.firstBadSeq, line: r.line };
 }
 

@@ -102,10 +102,18 @@ export class HookServer {
     res.on('close', () => this.inflight.delete(res));
     const route = (req.url ?? '').split('?')[0];
     try {
-      if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
-      if (!boxChannel && !this.authorised(req)) return send(res, 401, { error: 'missing or wrong bearer token for this Agent Lane session' });
+      const announced = Number(req.headers['content-length'] ?? 0) || 0;
+      if (req.method !== 'POST') {
+        this.refused(route, 'only POST is accepted', 405, announced);
+        return send(res, 405, { error: 'POST only' });
+      }
+      if (!boxChannel && !this.authorised(req)) {
+        this.refused(route, 'missing or wrong bearer token', 401, announced);
+        return send(res, 401, { error: 'missing or wrong bearer token for this Agent Lane session' });
+      }
       const body = await readJson(req);
       if (!body.ok) {
+        this.refused(route, body.error, route === HOOK_ROUTES.PreToolUse ? 200 : 400, Math.max(announced, body.size));
         return route === HOOK_ROUTES.PreToolUse ? send(res, 200, preDeny(`malformed hook payload: ${body.error}`)) : send(res, 400, { error: body.error });
       }
       const extra = this.opts.extraRoutes?.[route];
@@ -128,6 +136,13 @@ export class HookServer {
       if (route === HOOK_ROUTES.PreToolUse) return send(res, 200, preDeny(`agent lane error: ${reason}`));
       return send(res, 500, { error: reason });
     }
+  }
+
+  /** A refused request is traced with its reason and size, never its body (it may be anything). */
+  private refused(route: string, reason: string, status: number, size: number): void {
+    const state = this.opts.broker.state;
+    if (state !== 'running' && state !== 'frozen') return;
+    void this.opts.broker.record({ event: 'hook.refused', actor: 'system', route: route.slice(0, 200), reason: reason.slice(0, 300), status, size });
   }
 
   private checkSession<T extends { session_id: string; transcript_path?: string }>(
@@ -208,17 +223,17 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readJson(req: http.IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
+async function readJson(req: http.IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; error: string; size: number }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return { ok: false, error: `body larger than ${MAX_BODY} bytes` };
+    if (size > MAX_BODY) return { ok: false, error: `body larger than ${MAX_BODY} bytes`, size };
     chunks.push(chunk as Buffer);
   }
   try {
     return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
   } catch (err) {
-    return { ok: false, error: `body is not JSON (${(err as Error).message})` };
+    return { ok: false, error: `body is not JSON (${(err as Error).message})`, size };
   }
 }
