@@ -150,6 +150,8 @@ export class CommitEvidence implements HostCommitJudge {
       const f = this.sessions.get(sessionId)!;
       const fail = (reason: string): HostVerdict => ({ status: 'fail', sessionId, reason });
       const where = `session ${sessionId} (seq ${o.seq}, ${o.ref})`;
+      // A session that did not require acknowledgements leaves the verdict to trailers and protected paths.
+      if (!o.acknowledged && o.ack_required === false) continue;
       if (!o.acknowledged) return fail(`made in supervised ${where} without an acknowledgement (observed by the host, whatever git path made it)`);
       if (!f.intact) return fail(`the trace of session ${sessionId} that observed it does not verify: ${f.damage ?? 'damaged'}`);
       if (o.tree !== commit.tree) return fail(`the host observed tree ${o.tree.slice(0, 12)} in ${where}, but the commit has ${commit.tree.slice(0, 12)}`);
@@ -164,7 +166,7 @@ export class CommitEvidence implements HostCommitJudge {
       if (notPerson) return fail(notPerson);
       ok ??= { status: 'ok', sessionId, ackBy: ack.ack_by, reason: `observed by the host in ${where}, acknowledged by ${ack.ack_by}` };
     }
-    return ok!;
+    return ok ?? { status: 'unknown' };
   }
 }
 

@@ -71,16 +71,19 @@ async function checkOne(o: CheckCommitsOptions, meta: CommitMeta, protectedPaths
 
   const host = o.hostEvidence?.judge(meta, trailerValues(trailers, TRAILER.session)) ?? { status: 'unknown' as const };
   const isLane = LANE_TRAILER_KEYS.some((k) => trailerValues(trailers, k).length > 0);
-  if (host.status === 'fail') return fail(isLane ? 'acknowledged' : 'unsupervised', host.reason, { sessionId: host.sessionId });
-  if (!isLane && host.status === 'ok') return { ...base, status: 'ok', kind: 'acknowledged', reason: host.reason, sessionId: host.sessionId, ackBy: host.ackBy };
+  // Host evidence decides; where both fail, the more specific reason (a protected path, a
+  // tampered trailer) is the one shown.
   if (!isLane) {
+    if (host.status === 'ok') return { ...base, status: 'ok', kind: 'acknowledged', reason: host.reason, sessionId: host.sessionId, ackBy: host.ackBy };
     const hit = await protectedHit();
     if (hit) return fail('unsupervised', `protected path changed without an acknowledged agent-lane trace: ${hit}`);
+    if (host.status === 'fail') return fail('unsupervised', host.reason, { sessionId: host.sessionId });
     return { ...base, status: 'ok', kind: 'unsupervised', reason: 'no agent-lane trailers; no protected path changed' };
   }
 
   const lane = await checkLaneCommit(o.store, meta, trailers);
   if (!lane.ok) return fail(lane.kind, lane.reason, { sessionId: lane.sessionId });
+  if (host.status === 'fail') return fail('acknowledged', host.reason, { sessionId: host.sessionId });
   if (lane.kind === 'traced') {
     const hit = await protectedHit();
     if (hit) return fail('traced', `protected path changed without an acknowledgement (the session did not require one): ${hit}`, { sessionId: lane.sessionId });

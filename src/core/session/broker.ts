@@ -17,8 +17,9 @@ import type { TraceCheckpoint } from '../trace/canonical';
 import { Emitter } from '../common/event';
 import { ApprovalQueue } from './approvals';
 import { summariseCall } from './summary';
+import { sessionGate, sessionReason } from './gate';
 import type {
-  ApprovalAnswer, BrokerAnswer, CommitReview, DecisionRecord, FreezeCause, LimitsStatus, PendingApproval, SessionState, ToolCall,
+  ApprovalAnswer, BrokerAnswer, CommitReview, DecisionRecord, FreezeCause, LimitsStatus, PendingApproval, SessionState, SessionStatus, ToolCall,
 } from './types';
 
 /** The trace as the broker needs it (TraceWriter satisfies it). */
@@ -60,8 +61,7 @@ export class SessionBroker {
   private readonly approvals: ApprovalQueue;
   private readonly grants = new Set<string>();
   private readonly acks = new Map<string, { ackId: string; by: string }>();
-  private _state: SessionState = 'starting';
-  private freezeReason: string | undefined;
+  private _status: SessionStatus = { state: 'starting' };
   private toolCalls = 0;
   private startedAt = 0;
   private minuteTimer: NodeJS.Timeout | undefined;
@@ -70,7 +70,7 @@ export class SessionBroker {
 
   private readonly _onDidDecide = new Emitter<DecisionRecord>();
   readonly onDidDecide = this._onDidDecide.event;
-  private readonly _onDidChangeState = new Emitter<{ state: SessionState; reason?: string }>();
+  private readonly _onDidChangeState = new Emitter<{ state: SessionState; reason?: string; status: SessionStatus }>();
   readonly onDidChangeState = this._onDidChangeState.event;
   readonly onDidChangeApprovals;
 
@@ -81,8 +81,9 @@ export class SessionBroker {
   }
 
   get sessionId(): string { return this.opts.sessionId; }
-  get state(): SessionState { return this._state; }
-  get frozenBecause(): string | undefined { return this.freezeReason; }
+  get status(): SessionStatus { return this._status; }
+  get state(): SessionState { return this._status.state; }
+  get frozenBecause(): string | undefined { return this._status.state === 'frozen' ? this._status.reason : undefined; }
   get pendingApprovals(): PendingApproval[] { return this.approvals.pending; }
   get decisions(): readonly DecisionRecord[] { return this.recent; }
   get policy(): CompiledPolicy { return this.opts.policy; }
@@ -100,7 +101,7 @@ export class SessionBroker {
   }
 
   async start(): Promise<void> {
-    if (this._state !== 'starting') return;
+    if (this._status.state !== 'starting') return;
     await this.opts.trace.append({
       event: 'session.start',
       actor: 'system',
@@ -113,7 +114,7 @@ export class SessionBroker {
       host: os.hostname(),
     });
     this.startedAt = this.now();
-    this.setState('running');
+    this.setStatus({ state: 'running' });
     const minutes = tightestCap(this.opts.policy, (l) => l.limits?.minutes);
     if (minutes) {
       this.minuteTimer = setTimeout(() => {
@@ -133,10 +134,16 @@ export class SessionBroker {
     }
   }
 
+  /**
+   * evaluate (the policy) → limits and budget (may freeze) → session gate (pure, sessionGate) →
+   * a human when asked (askHuman) → the gate again (a freeze outranks an approval) → record.
+   */
   private async decide(call: ToolCall): Promise<BrokerAnswer> {
     const req: ToolRequest = { tool: call.tool, input: call.input, cwd: call.cwd };
-    if (this._state === 'ended') return deny('session.ended', 'the supervised session has ended');
-    if (this._state === 'starting') return deny('session.starting', 'the supervised session has not started yet');
+    // Not started or already over: nothing to evaluate, and no trace to write to.
+    const closed = this._status.state === 'starting' || this._status.state === 'ended'
+      ? sessionGate({ status: this._status, decision: 'deny', readOnly: false }) : undefined;
+    if (closed) return deny(closed.reason.rule, closed.reason.message);
 
     const evaluation = evaluate(req, this.opts.policy, this.opts.ctx);
     const summary = summariseCall(req, evaluation.actions, this.opts.ctx.workspaceRoot);
@@ -148,24 +155,9 @@ export class SessionBroker {
     let reasons: Reason[] = evaluation.reasons.map((r) => ({ ...r, message: redactText(r.message) }));
     const override = (d: Decision, r: Reason): void => { decision = d; reasons = [r]; };
 
-    // Limits and budget, checked on every call; crossing one freezes the session.
-    const callLimit = tightestCap(this.opts.policy, (l) => l.limits?.toolCalls);
-    if (callLimit && this.toolCalls > callLimit.value && this._state === 'running') {
-      await this.freeze('system', `tool-call limit reached: ${callLimit.value} of ${callLimit.value} (${describeRef(callLimit.ref)})`, 'limit');
-    }
-    await this.opts.budget?.settle?.(call.toolUseId);
-    const budget = this.opts.budget?.status();
-    if (budget && this._state === 'running') {
-      if (budget.state === 'exceeded') await this.freeze('system', budget.reason ?? 'budget exceeded', 'budget');
-      else if (budget.state === 'unknown' && budget.freezeOnUnknown !== false) {
-        await this.freeze('system', budget.reason ?? 'the budget meter cannot tell the spend', 'budget');
-      }
-    }
-    if (this._state === 'frozen' && !(readOnly && decision !== 'deny')) {
-      if (!readOnly || decision === 'allow') {
-        override('deny', sessionReason('session.frozen', `session is frozen: ${this.freezeReason ?? 'by the supervisor'}; only reads are allowed`));
-      }
-    }
+    await this.enforceLimits(call);
+    const gate = sessionGate({ status: this._status, decision, readOnly });
+    if (gate) override(gate.decision, gate.reason);
 
     let approvalId: string | undefined;
     if (decision === 'ask') {
@@ -173,7 +165,10 @@ export class SessionBroker {
       if (this.grants.has(key)) {
         override('allow', sessionReason('session.allow-session', 'allowed for this session by the supervisor (same action approved before)'));
       } else {
-        const answer = await this.holdForApproval(call, summary.text, evaluation.actions, reasons);
+        const answer = await this.askHuman({
+          kind: 'tool', toolUseId: call.toolUseId, tool: call.tool, summary: summary.text, actions: evaluation.actions, reasons,
+          agentId: call.agentId, actor: call.agentId ?? 'agent', reason: formatReason(reasons[0]),
+        });
         approvalId = answer.id;
         if (answer.answer.kind === 'deny') {
           const who = answer.answer.by === 'system' ? '' : `denied by ${answer.answer.by}: `;
@@ -183,11 +178,8 @@ export class SessionBroker {
           const how = answer.answer.kind === 'allow-session' ? 'for this session' : 'once';
           reasons = [sessionReason('approval.allowed', `approved ${how} by ${answer.answer.by} (${reasons[0]?.rule ?? 'ask'})`), ...reasons];
           decision = 'allow';
-        }
-        // The session may have been frozen or ended while we waited for the human.
-        const stateNow = this._state as SessionState; // may have changed while we awaited the human
-        if (decision === 'allow' && (stateNow === 'ended' || (stateNow === 'frozen' && !readOnly))) {
-          override('deny', sessionReason('session.frozen', `session is ${this._state} since the approval was requested: ${this.freezeReason ?? ''}`.trim()));
+          const late = sessionGate({ status: this._status, decision, readOnly, afterApproval: true });
+          if (late) override(late.decision, late.reason);
         }
       }
     }
@@ -209,7 +201,7 @@ export class SessionBroker {
       model_id: this.opts.modelId,
       ...(call.agentId ? { agent_id: call.agentId } : {}),
     });
-    if (!event) return deny('trace.failed', `the trace could not be written (${this.freezeReason ?? 'write error'}); denied so nothing goes unrecorded`);
+    if (!event) return deny('trace.failed', `the trace could not be written (${this.frozenBecause ?? 'write error'}); denied so nothing goes unrecorded`);
 
     const record: DecisionRecord = {
       seq: event.seq, ts: event.ts, toolUseId: call.toolUseId, tool: call.tool, summary: summary.text,
@@ -221,18 +213,42 @@ export class SessionBroker {
     return { decision, reasons, reason: formatReason(reasons[0]), approvalId };
   }
 
-  private async holdForApproval(call: ToolCall, summary: string, actions: PendingApproval['actions'], reasons: Reason[]): Promise<{ id: string; answer: ApprovalAnswer }> {
+  /** Limits and budget, checked on every call; crossing one freezes the session with its rule. */
+  private async enforceLimits(call: ToolCall): Promise<void> {
+    const callLimit = tightestCap(this.opts.policy, (l) => l.limits?.toolCalls);
+    if (callLimit && this.toolCalls > callLimit.value && this._status.state === 'running') {
+      await this.freeze('system', `tool-call limit reached: ${callLimit.value} of ${callLimit.value} (${describeRef(callLimit.ref)})`, 'limit');
+    }
+    await this.opts.budget?.settle?.(call.toolUseId);
+    const budget = this.opts.budget?.status();
+    if (budget && this._status.state === 'running') {
+      if (budget.state === 'exceeded') await this.freeze('system', budget.reason ?? 'budget exceeded', 'budget');
+      else if (budget.state === 'unknown' && budget.freezeOnUnknown !== false) {
+        await this.freeze('system', budget.reason ?? 'the budget meter cannot tell the spend', 'budget');
+      }
+    }
+  }
+
+  /**
+   * The one way to a human (tool approvals and commit acknowledgements alike): the request is in
+   * the trace before anyone sees it, the answer right after it comes (invariant 5), and only a
+   * human surface can answer (invariant 8).
+   */
+  private async askHuman(q: {
+    kind: PendingApproval['kind']; toolUseId: string | null; tool: string; summary: string; actions: PendingApproval['actions'];
+    reasons: Reason[]; agentId?: string; actor: string; reason: string; commit?: CommitReview;
+  }): Promise<{ id: string; answer: ApprovalAnswer }> {
     const id = ApprovalQueue.newId();
     const requested = await this.record({
-      event: 'approval.requested', actor: call.agentId ?? 'agent', approval_id: id, tool_use_id: call.toolUseId,
-      reason: formatReason(reasons[0]),
+      event: 'approval.requested', actor: q.actor, approval_id: id, tool_use_id: q.toolUseId, reason: q.reason,
     });
     if (!requested) return { id, answer: { kind: 'deny', by: 'system', reason: 'the trace could not be written' } };
     const answer = await this.approvals.wait({
-      id, kind: 'tool', toolUseId: call.toolUseId, tool: call.tool, summary, actions, reasons,
+      id, kind: q.kind, toolUseId: q.toolUseId ?? '', tool: q.tool, summary: q.summary, actions: q.actions, reasons: q.reasons,
       requestedAt: new Date(this.now()).toISOString(),
       answerers: this.opts.answerers ?? (this.opts.supervisor ? [this.opts.supervisor] : []),
-      agentId: call.agentId,
+      ...(q.agentId ? { agentId: q.agentId } : {}),
+      ...(q.commit ? { commit: q.commit } : {}),
     });
     await this.record({
       event: 'approval.answered', actor: answer.by === 'system' ? 'system' : 'supervisor', approval_id: id,
@@ -246,26 +262,16 @@ export class SessionBroker {
    * pins the staged tree; a retried commit of the same tree reuses it.
    */
   async requestCommitAck(review: CommitReview): Promise<{ ok: true; ackId: string; by: string } | { ok: false; reason: string }> {
-    if (this._state !== 'running') return { ok: false, reason: `the session is ${this._state}${this.freezeReason ? `: ${this.freezeReason}` : ''}` };
+    if (this._status.state !== 'running') return { ok: false, reason: `the session is ${this._status.state}${this.frozenBecause ? `: ${this.frozenBecause}` : ''}` };
     const known = this.acks.get(review.tree);
     if (known) return { ok: true, ...known };
-    const id = ApprovalQueue.newId();
-    const requested = await this.record({
-      event: 'approval.requested', actor: 'agent', approval_id: id, tool_use_id: null,
-      reason: `commit of tree ${review.tree.slice(0, 12)} (${review.files.length} file(s)) waits for acknowledgement`,
-    });
-    if (!requested) return { ok: false, reason: 'the trace could not be written' };
-    const answer = await this.approvals.wait({
-      id, kind: 'commit', commit: review, toolUseId: '', tool: 'git commit',
+    const asked = await this.askHuman({
+      kind: 'commit', commit: review, toolUseId: null, tool: 'git commit', actor: 'agent',
       summary: review.message ? `git commit: ${review.message.split('\n')[0]}` : 'git commit',
       actions: [], reasons: [sessionReason('commits.requireAck', 'commits in a supervised session need the supervisor\'s acknowledgement')],
-      requestedAt: new Date(this.now()).toISOString(),
-      answerers: this.opts.answerers ?? (this.opts.supervisor ? [this.opts.supervisor] : []),
+      reason: `commit of tree ${review.tree.slice(0, 12)} (${review.files.length} file(s)) waits for acknowledgement`,
     });
-    await this.record({
-      event: 'approval.answered', actor: answer.by === 'system' ? 'system' : 'supervisor', approval_id: id,
-      answer: answer.kind, by: answer.by, reason: answer.kind === 'deny' ? answer.reason : null,
-    });
+    const { id, answer } = asked;
     if (answer.kind === 'deny') {
       // A timeout or a freeze is not a person asking for changes: say what happened.
       return { ok: false, reason: answer.by === 'system' ? answer.reason : `changes requested by ${answer.by}: ${answer.reason}` };
@@ -297,43 +303,41 @@ export class SessionBroker {
   }
 
   async postToolUse(r: { toolUseId: string; ok: boolean; exitCode: number | null; agentId?: string }): Promise<void> {
-    if (this._state === 'ended' || this._state === 'starting') return;
+    if (this._status.state === 'ended' || this._status.state === 'starting') return;
     await this.record({ event: 'tool.result', actor: r.agentId ?? 'agent', tool_use_id: r.toolUseId, exit_code: r.exitCode, ok: r.ok });
   }
 
   /** Only the prompt's hash is kept (invariant 6). Returns a block reason when the session cannot take prompts. */
   async promptSubmitted(prompt: string): Promise<string | undefined> {
-    if (this._state === 'ended') return 'the supervised session has ended';
+    if (this._status.state === 'ended') return 'the supervised session has ended';
     const ok = await this.record({ event: 'prompt.submitted', actor: 'agent', prompt_hash: promptHash(prompt) });
     if (!ok) return 'the trace could not be written';
     return undefined;
   }
 
   /** Kill switch: every write, exec, network and MCP action is denied from now on. */
-  async freeze(by: string, reason: string, _cause: FreezeCause = 'supervisor'): Promise<void> {
-    if (this._state !== 'running') return;
-    this.freezeReason = reason;
-    this.setState('frozen', reason);
+  async freeze(by: string, reason: string, cause: FreezeCause = 'supervisor'): Promise<void> {
+    if (this._status.state !== 'running') return;
+    this.setStatus({ state: 'frozen', cause, by, reason });
     this.approvals.denyAll(by, `session frozen: ${reason}`);
     await this.record({ event: 'session.freeze', actor: by === 'system' ? 'system' : 'supervisor', by, reason });
   }
 
   async unfreeze(by: string, reason: string | null): Promise<void> {
-    if (this._state !== 'frozen') return;
-    this.freezeReason = undefined;
-    this.setState('running');
+    if (this._status.state !== 'frozen') return;
+    this.setStatus({ state: 'running' });
     await this.record({ event: 'session.unfreeze', actor: 'supervisor', by, reason });
   }
 
   /** Ends the session and seals the trace. Idempotent. */
   async end(reason: string, exitCode: number | null): Promise<void> {
-    if (this._state === 'ended') return;
+    if (this._status.state === 'ended') return;
     if (this.minuteTimer) clearTimeout(this.minuteTimer);
     this.approvals.denyAll('system', `session ended: ${reason}`);
-    if (this._state !== 'starting') {
+    if (this._status.state !== 'starting') {
       await this.record({ event: 'session.end', actor: 'system', reason, exit_code: exitCode });
     }
-    this.setState('ended', reason);
+    this.setStatus({ state: 'ended', reason });
     try {
       await this.opts.trace.close();
     } finally {
@@ -347,25 +351,20 @@ export class SessionBroker {
       return await this.opts.trace.append(input);
     } catch (err) {
       const reason = `trace write failed: ${(err as { reason?: string }).reason ?? (err as Error).message}`;
-      this.freezeReason = reason;
-      if (this._state === 'running') this.setState('frozen', reason);
+      if (this._status.state === 'running') this.setStatus({ state: 'frozen', cause: 'trace', by: 'system', reason });
       this.approvals.denyAll('system', reason);
       return undefined;
     }
   }
 
-  private setState(state: SessionState, reason?: string): void {
-    this._state = state;
-    this._onDidChangeState.fire({ state, reason });
+  private setStatus(status: SessionStatus): void {
+    this._status = status;
+    this._onDidChangeState.fire({ state: status.state, reason: 'reason' in status ? status.reason : undefined, status });
   }
 }
 
 function grantKey(call: ToolCall): string {
   return createHash('sha256').update(`${call.tool}\0${canonicalJson(call.input ?? null)}`).digest('hex');
-}
-
-function sessionReason(rule: string, message: string): Reason {
-  return { decision: 'deny', rule, layer: 'session', message };
 }
 
 function deny(rule: string, message: string): BrokerAnswer {

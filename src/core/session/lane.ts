@@ -16,7 +16,7 @@ import { initShellParser } from '../shell';
 import { formatProblem, type PolicyProblem } from '../policy/errors';
 import { makeGlobExpander, realpathOf } from '../policy/fsContext';
 import { evaluate } from '../policy/evaluate';
-import { tightestCap } from '../policy/compile';
+import { requireCommitAck, tightestCap } from '../policy/compile';
 import { loadMissionFromText } from '../mission/load';
 import type { Mission } from '../mission/schema';
 import { TraceWriter } from '../trace/writer';
@@ -265,6 +265,7 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
         await broker.record({
           event: 'commit.observed', actor: 'system', commit_sha: c.sha, tree: c.tree, parents: c.parents, ref: c.ref,
           ack_id: ack?.ackId ?? null, ack_by: ack?.by ?? null, acknowledged: ack !== undefined,
+          ack_required: requireCommitAck(stack.policy)?.value !== false,
         });
       },
     });

@@ -4,6 +4,16 @@ import type { Supervisor } from '../trace/schema';
 
 export type SessionState = 'starting' | 'running' | 'frozen' | 'ended';
 
+/**
+ * The session's status with its payload in the same value: a frozen session carries why, by whom
+ * and from what cause; an ended one, why it ended.
+ */
+export type SessionStatus =
+  | { state: 'starting' }
+  | { state: 'running' }
+  | { state: 'frozen'; cause: FreezeCause; by: string; reason: string }
+  | { state: 'ended'; reason: string };
+
 /** A tool call normalised from any agent's hook payload. */
 export interface ToolCall {
   toolUseId: string;

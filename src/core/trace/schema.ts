@@ -162,6 +162,8 @@ export const CommitObservedSchema = kind('commit.observed', {
   ack_id: nonEmpty.nullable(),
   ack_by: nonEmpty.nullable(),
   acknowledged: z.boolean(),
+  /** False when the session's policy said `commits.requireAck: false` (absent: required). */
+  ack_required: z.boolean().optional(),
 });
 
 /** The OS sandbox at session start; `off` only when a policy layer allowed it, with the reason. */

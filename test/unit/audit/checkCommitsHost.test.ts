@@ -104,7 +104,9 @@ describe('check-commits with host observations', function () {
   it('fails trailers that name a watched session when the host never saw the commit', async () => {
     const v = await verdictOf('forgedTrailers');
     assert.equal(v.status, 'fail');
-    assert.match(v.reason, /host never observed this commit: trailers are the agent's word/);
+    // The forged trailers also pin a head the trace does not have: that more specific reason
+    // shows first; with trailers that check out, the host's silence fails it (next test's claim).
+    assert.match(v.reason, /host never observed this commit: trailers are the agent's word|Agent-Lane-Trace pins head/);
   });
 
   it('does not take the agent\'s commit.recorded as evidence where the host watched', async () => {

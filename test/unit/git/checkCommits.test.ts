@@ -80,7 +80,8 @@ describe('check-commits', function () {
   it('reports every commit of a range in order and fails the range when one fails', async () => {
     const r = await check(repo, `${initial}..${harmless}`, traceDir);
     assert.equal(r.code, 1);
-    assert.deepEqual(r.verdicts.map((v) => [v.sha, v.status]), [[acked, 'ok'], [bySystem, 'fail'], [sneaky, 'fail'], [harmless, 'ok']]);
+    // `harmless` changed no protected path, but the host saw it made in the session without an ack.
+    assert.deepEqual(r.verdicts.map((v) => [v.sha, v.status]), [[acked, 'ok'], [bySystem, 'fail'], [sneaky, 'fail'], [harmless, 'fail']]);
   });
 
   it('does not count an acknowledgement by `system`', async () => {
@@ -93,9 +94,11 @@ describe('check-commits', function () {
     const v = await one(repo, sneaky, traceDir);
     assert.equal(v.status, 'fail');
     assert.match(v.reason, /^protected path changed without an acknowledged agent-lane trace: `secure\/key\.txt` \(paths\.protect `secure\/\*\*` in \.agentlane\/policy\.yaml@[0-9a-f]{12}\)$/);
+    // Without trailers and off every protected path, it still fails: the host observed it being
+    // made in the supervised session, unacknowledged (--no-verify skipped the hooks, not the host).
     const h = await one(repo, harmless, traceDir);
-    assert.equal(h.status, 'ok');
-    assert.equal(h.reason, 'no agent-lane trailers; no protected path changed');
+    assert.equal(h.status, 'fail');
+    assert.match(h.reason, /^made in supervised session [0-9a-f-]{36} \(seq \d+, [^)]+\) without an acknowledgement \(observed by the host/);
   });
 
   it('fails a commit whose ack trailer was altered', async () => {
@@ -174,7 +177,7 @@ describe('check-commits', function () {
     assert.equal(code, 1);
     assert.match(out[0]!, /^commit\s+subject\s+status\s+reason$/);
     assert.ok(out.some((l) => l.startsWith(sneaky.slice(0, 12)) && /\bFAIL\b/.test(l)));
-    assert.equal(out.at(-1), '4 commit(s): 2 ok, 2 failed');
+    assert.equal(out.at(-1), '4 commit(s): 1 ok, 3 failed');
     const err: string[] = [];
     assert.equal(await checkCommitsCommand([`${acked}^!`, '--ledger', 'postgres://u@127.0.0.1:1/db'], { out: () => undefined, err: (l) => err.push(l), cwd: repo }), 2);
     assert.match(err.join('\n'), /unreachable/);
