@@ -81,9 +81,12 @@ export class SessionMeter implements BudgetGate {
       }
     }
     // Before the first hook names a transcript there is no spend to read yet: count zero usage.
+    // A new model is estimated (never $0, never a day-one freeze) unless a layer explicitly
+    // asked `budget.onUnknown: freeze`: then an unknown price leaves the spend unknown.
+    const estimateUnknown = !this.explicitFreezeOnUnknown();
     const reading = this.mainTranscript || this.cliUsd === undefined
-      ? meterReading({ usage: this.accumulator.totals(), cliUsd: this.cliUsd, prices: this.prices })
-      : meterReading({ cliUsd: this.cliUsd, prices: this.prices });
+      ? meterReading({ usage: this.accumulator.totals(), cliUsd: this.cliUsd, prices: this.prices, estimateUnknown })
+      : meterReading({ cliUsd: this.cliUsd, prices: this.prices, estimateUnknown });
     const caps: Caps = {};
     if (this.usdCap) caps.usd = this.usdCap;
     if (this.tokenCap) caps.tokens = this.tokenCap;
@@ -121,6 +124,10 @@ export class SessionMeter implements BudgetGate {
     }
     if (s.caps.level === 'warn') return { state: 'warn', reason: s.caps.statuses.find((c) => c.level === 'warn')?.reason };
     return { state: 'ok' };
+  }
+
+  private explicitFreezeOnUnknown(): boolean {
+    return this.policy.layers.some((l) => l.budget?.onUnknown?.value === 'freeze');
   }
 
   private onUnknown(): 'freeze' | 'warn' {
