@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import picomatch from 'picomatch';
 import { priceOverridesSchema } from '../budget/prices';
+import { modelSectionSchema } from '../gateway/config';
 
 const decision = z.enum(['allow', 'ask', 'deny']);
 export const modeSchema = z.enum(['coach', 'build', 'ship']);
@@ -90,6 +91,8 @@ export const policySchema = z.strictObject({
   budget: budgetSchema.optional(),
   limits: limitsSchema.optional(),
   commits: commitsSchema.optional(),
+  model: modelSectionSchema.optional()
+    .describe('model traffic through the session\'s gateway: allowed models, upstream, prompt redaction'),
   prices: priceOverridesSchema.optional()
     .describe('price table overrides (USD per million tokens) for the budget meter: { models: { <id>: {input, output, cacheWrite5m, cacheWrite1h, cacheRead} }, fallback }'),
 });
