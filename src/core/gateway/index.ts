@@ -5,3 +5,4 @@ export * from './spend';
 export * from './refusal';
 export { ResponseMeter, type MeteredResponse } from './responseUsage';
 export { parseMessagesRequest, redactRequest, type Redaction } from './requestBody';
+export * from './fromPolicy';

@@ -68,7 +68,11 @@ export const budgetSchema = z.strictObject({
   usd: z.number().positive().optional(),
   tokens: z.number().int().positive().optional(),
   onUnknown: z.enum(['freeze', 'warn']).optional()
-    .describe('what happens when the meter cannot tell the spend (default freeze)'),
+    .describe('what happens when the meter cannot tell the spend (default freeze); `freeze` also stops a model with no known price instead of estimating it'),
+  usdPerDay: z.number().nonnegative().optional()
+    .describe('USD cap over every session of this machine in one UTC day (from the local traces); the model gateway refuses requests past it'),
+  usdPerMission: z.number().nonnegative().optional()
+    .describe('USD cap over every session of the mission (from the local traces); the model gateway refuses requests past it'),
 });
 
 export const limitsSchema = z.strictObject({
