@@ -24,6 +24,10 @@ import { DEFAULT_PRICES, mergePrices } from '../budget/prices';
 import { gitRoutes } from '../git/routes';
 import { setupLaneGitHooks } from '../git/laneHooks';
 import { gitHookEnv } from '../git/hookScripts';
+// --- model gateway (issue 12) — owned by src/core/gateway ---
+import { openSessionGateway, type ModelGateway } from '../gateway';
+import { priorSpend } from '../budget/priorSpend';
+// --- end model gateway ---
 
 export class LaneError extends Error {
   constructor(readonly reason: string, readonly problems: PolicyProblem[] = []) {
@@ -59,6 +63,13 @@ export interface LaneOptions {
   privateDir?: string;
   /** Absolute path of the bundled CLI (`dist/cli.js`): when given, git commits in the agent's env wait for the ack. */
   cliPath?: string;
+  /**
+   * The session's model gateway (src/core/gateway): loopback TCP by default; `socketPath` for a
+   * sandbox relay (then `tcp: false` and agentEnv's ANTHROPIC_BASE_URL comes from the relay).
+   * The lane's own ANTHROPIC_BASE_URL (`env`, default process.env) is its upstream unless the
+   * policy names `model.upstream`.
+   */
+  modelGateway?: { socketPath?: string; tcp?: boolean; env?: NodeJS.ProcessEnv; relayUrl?: string };
 }
 
 export interface Lane {
@@ -72,6 +83,8 @@ export interface Lane {
   traceFile: string;
   transcriptPath: string | undefined;
   meter: SessionMeter;
+  /** The only model endpoint the agent is given; its events are recorded by the lane. */
+  gateway: ModelGateway;
   /** The supervisor raises the USD cap for this session; recorded in the trace, unfreezes a budget freeze. */
   raiseBudget(by: string, usd: number): Promise<void>;
   /** Arguments to append to `claude`. */
@@ -174,18 +187,42 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
   };
   broker.onDidDecide(() => { void recordUsage(meter.snapshot); });
   let transcriptPath: string | undefined;
+  const gatewayRef: { current?: ModelGateway } = {};
   const server = new HookServer({
     broker,
     agentSessionId: sessionId,
     onStatusLine: (p) => {
       const usd = p.cost?.total_cost_usd;
-      if (typeof usd === 'number') meter.setCliCost(usd);
+      if (typeof usd === 'number') { meter.setCliCost(usd); gatewayRef.current?.setCliCost(usd); }
       return opts.onStatusLine?.(p);
     },
     onTranscript: (p) => { transcriptPath = p; meter.setTranscript(p); },
     extraRoutes: gitRoutes(broker),
   });
   const url = await server.listen();
+  // --- model gateway (issue 12): the agent reaches its model only through it ---
+  const spanning = stack.policy.layers.some((l) => l.budget?.usdPerDay || l.budget?.usdPerMission);
+  const prior = spanning ? await priorSpend(opts.traceDir, { missionId: mission?.id }) : undefined;
+  const gateway = await openSessionGateway({
+    layers: stack.layers, policy: stack.policy, prices,
+    env: opts.modelGateway?.env ?? process.env,
+    missionModel: mission?.model && opts.missionFile ? { model: mission.model, file: opts.missionFile } : undefined,
+    prior,
+    socketPath: opts.modelGateway?.socketPath,
+    tcp: opts.modelGateway?.tcp,
+  });
+  gateway.onUsage((e) => {
+    meter.setGatewayCost(e.sessionUsd);
+    const t = gateway.spend.reading().tokens;
+    void broker.record({
+      event: 'budget.usage', actor: 'system',
+      usage: { input: t.input, output: t.output, cache_write: t.cacheWrite5m + t.cacheWrite1h, cache_read: t.cacheRead },
+      cost_usd: Math.round(e.sessionUsd * 1e6) / 1e6,
+      source: e.estimated ? 'gateway-estimated' : 'gateway',
+    }).catch(() => undefined);
+  });
+  gatewayRef.current = gateway;
+  // --- end model gateway ---
   // --- git hooks: core.hooksPath → <sessionDir>/git-hooks (src/core/git/hookScripts.ts) ---
   const gitHooks = opts.cliPath
     ? await setupLaneGitHooks({ sessionDir, workspaceRoot: root, cliPath: path.resolve(opts.cliPath), token: server.token })
@@ -206,8 +243,10 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     sessionId, broker, server, stack, mission, sessionDir, settingsFile, traceFile,
     get transcriptPath() { return transcriptPath; },
     meter,
+    gateway,
     raiseBudget: async (by, usd) => {
       const { from, to } = meter.raise(by, usd);
+      gateway.raise(by, usd); // model gateway (issue 12)
       await broker.record({ event: 'budget.raise', actor: 'supervisor', by, from, to });
       if (broker.state === 'frozen' && meter.status().state !== 'exceeded' && /budget/i.test(broker.frozenBecause ?? '')) {
         await broker.unfreeze(by, `budget raised from $${from.toFixed(2)} to $${to.toFixed(2)}`);
@@ -218,7 +257,10 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
       if (mission?.model && !opts.modelId) args.push('--model', mission.model);
       return args;
     },
-    agentEnv: () => ({ AGENTLANE_SESSION_ID: sessionId, ...(gitHooks ? gitHookEnv(gitHooks, url, process.env, opts.hookTimeoutSeconds) : {}) }),
+    agentEnv: () => ({
+      AGENTLANE_SESSION_ID: sessionId, ...(gitHooks ? gitHookEnv(gitHooks, url, process.env, opts.hookTimeoutSeconds) : {}),
+      ...gateway.agentEnv(opts.modelGateway?.relayUrl), // model gateway (issue 12)
+    }),
     close: async (reason, exitCode) => {
       if (closed) return;
       closed = true;
@@ -226,6 +268,7 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
         if (broker.state !== 'ended') await recordUsage(meter.refresh(), 'final');
         await broker.end(reason, exitCode);
       } finally {
+        await gateway.close(); // model gateway (issue 12): nothing reaches a model after the session
         await server.close();
         // Keep the hook scripts: a process that still carries the lane's env then fails its
         // commits with "the session has ended" instead of committing without hooks. Everything
