@@ -16,6 +16,7 @@ import { gitHookCommand } from './gitHook';
 import { checkCommitsCommand } from './checkCommits';
 import { budgetCommand, BUDGET_USAGE } from './budget';
 import { ledgerCommand } from './ledgerCommands';
+import { usageCommand, USAGE_USAGE } from './usage';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -33,6 +34,7 @@ const COMMANDS: Partial<Record<string, Command>> = {
   'check-commits': checkCommitsCommand,
   budget: budgetCommand,
   ledger: ledgerCommand,
+  usage: usageCommand,
 };
 
 const USAGE = `usage: agentlane <command>
@@ -49,6 +51,7 @@ const USAGE = `usage: agentlane <command>
   ${TRACE_QUERY_USAGE}
   ${REPORT_USAGE}
   ${BUDGET_USAGE}
+  ${USAGE_USAGE}
   ledger init|sync|status --ledger URL [--trace-dir DIR] [--once]
   check-commits <rev-range> --ledger DIR [--repo DIR] [--policy FILE] [--json]
   git-hook <name> [args]        (internal: run by the lane's git hooks)`;

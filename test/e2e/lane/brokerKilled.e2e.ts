@@ -1,6 +1,8 @@
-// Scenario 9: the broker dies mid-session (SIGKILL to `agentlane run`). The orphaned CLI goes
-// on, but every later tool call is blocked by `onFailure: "block"` (fail closed): no side
-// effects, and the model is told why. The helper kills the orphan's process group at the end.
+// Scenario 9: the broker dies mid-session (SIGKILL to `agentlane run`). The session's model
+// gateway dies with it (issue 12), so the orphaned CLI cannot reach a model any more: the turn in
+// flight is cut, no later request reaches the upstream, nothing runs (fail closed). Tool calls
+// the orphan would still make are blocked by `onFailure: "block"` (hook side, unchanged).
+// The helper kills the orphan's process group at the end.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { cleanupAllLanes, runLane, type LaneRun, turn } from '../support/lane';
@@ -32,6 +34,8 @@ describe('lane: broker killed mid-session (fail closed)', function () {
         { text: 'done' },
       ],
       signal: { signal: 'SIGKILL', afterTurnRequests: 2 },
+      // The orphan retries a dead endpoint with backoff for minutes by default: once is enough here.
+      env: { CLAUDE_CODE_MAX_RETRIES: '1' },
     });
   });
   after(async () => {
@@ -39,12 +43,11 @@ describe('lane: broker killed mid-session (fail closed)', function () {
     await cleanupAllLanes();
   });
 
-  it('the lane died by SIGKILL; the orphaned CLI finished its script', () => {
+  it('the lane died by SIGKILL; the orphaned CLI lost its model with it', () => {
     assert.equal(r.signal, 'SIGKILL', describeRun(r));
     // The CLI's stdout is inherited from the lane: its result line still reached us.
-    assert.equal(r.result?.subtype, 'success', describeRun(r));
-    const denials = r.result?.permission_denials;
-    assert.ok(Array.isArray(denials) && denials.length === 3, JSON.stringify(denials));
+    assert.equal(r.result?.is_error, true, describeRun(r));
+    assert.equal(r.result?.api_error, 'connection_failed', JSON.stringify(r.result));
   });
 
   it('no tool call after the kill was executed', () => {
@@ -54,12 +57,9 @@ describe('lane: broker killed mid-session (fail closed)', function () {
     assert.ok(!r.api.allRequestText().includes('ENV-CANARY'), 'the .env content reached the model');
   });
 
-  it('the model was told the calls were blocked because onFailure is "block"', () => {
-    for (const id of ['toolu_second', 'toolu_third', 'toolu_env']) {
-      const t = r.toolResults().find((x) => x.tool_use_id === id);
-      assert.equal(t?.is_error, true, `${id}\n${describeRun(r)}`);
-      assert.match(t?.content ?? '', /blocking because onFailure is "block"/, t?.content);
-    }
+  it('no model request reached the upstream after the kill (the turn in flight was cut)', () => {
+    assert.equal(r.api.turnRequests().length, 2, describeRun(r));
+    assert.equal(r.toolResults().some((t) => ['toolu_second', 'toolu_third', 'toolu_env'].includes(t.tool_use_id)), false);
   });
 
   it('the trace up to the kill is intact: one decision, no end', () => {
