@@ -3,35 +3,35 @@
  * prompt, and (with `model.redact: true`) the same request with secrets masked by the trace's
  * rule set. The body is the agent's claim, parsed with zod; only `model` must be there.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { promptHash, redactCommand } from '../trace/redact';
+import { PROMPT_DOMAIN } from '../trace/canonical';
+import { redactCommand } from '../trace/redact';
+import { topLevelString } from './topLevelKey';
 
-const messagesRequest = z.looseObject({
-  model: z.string().min(1).max(200),
-  messages: z.array(z.unknown()).optional(),
-  system: z.unknown().optional(),
-});
+const modelId = z.string().trim().min(1).max(200);
 
 export interface ParsedRequest {
   model: string;
   /** Domain-separated SHA-256 of the raw body as the agent sent it (prompt.submitted's domain). */
   promptHash: string;
-  /** The JSON value, for redaction. */
-  value: Record<string, unknown>;
+  /** The raw body, parsed only when something needs the whole value (redaction). */
+  raw: Buffer;
 }
 
 export type ParseRequestResult = { ok: true; request: ParsedRequest } | { ok: false; reason: string };
 
+/**
+ * The model and prompt hash of a Messages request. Only the top-level `model` is read (a byte
+ * scan, see topLevelKey.ts): the whole body is parsed only for redaction.
+ */
 export function parseMessagesRequest(raw: Buffer): ParseRequestResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw.toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'the request body is not JSON' };
-  }
-  const parsed = messagesRequest.safeParse(value);
+  const model = topLevelString(raw, 'model');
+  if (!model.ok) return { ok: false, reason: model.reason };
+  const parsed = modelId.safeParse(model.value);
   if (!parsed.success) return { ok: false, reason: 'the request names no `model`' };
-  return { ok: true, request: { model: parsed.data.model, promptHash: promptHash(raw.toString('utf8')), value: value as Record<string, unknown> } };
+  const hash = createHash('sha256').update(PROMPT_DOMAIN, 'utf8').update(raw).digest('hex');
+  return { ok: true, request: { model: parsed.data, promptHash: hash, raw } };
 }
 
 /**
@@ -49,9 +49,31 @@ export interface Redaction {
   strings: number;
 }
 
+/**
+ * Each turn re-sends the whole history, so almost every string was seen last turn: remember
+ * the verdicts (bounded by total characters; cleared when full) and scan only what is new.
+ */
+const MEMO_MAX_CHARS = 64 * 1024 * 1024;
+const memo = new Map<string, { redacted: string; findings: string[] }>();
+let memoChars = 0;
+
+function redactString(text: string): { redacted: string; findings: string[] } {
+  const hit = memo.get(text);
+  if (hit) return hit;
+  const r = redactCommand(text);
+  const verdict = { redacted: r.redacted, findings: r.findings };
+  if (memoChars + text.length > MEMO_MAX_CHARS) {
+    memo.clear();
+    memoChars = 0;
+  }
+  memo.set(text, verdict);
+  memoChars += text.length;
+  return verdict;
+}
+
 function redactValue(value: unknown, found: Set<string>, counter: { strings: number }): unknown {
   if (typeof value === 'string') {
-    const r = redactCommand(value);
+    const r = redactString(value);
     if (r.findings.length === 0) return value;
     for (const f of r.findings) found.add(f);
     counter.strings++;
@@ -76,7 +98,8 @@ function redactValue(value: unknown, found: Set<string>, counter: { strings: num
 export function redactRequest(request: ParsedRequest): { body: Buffer; redaction: Redaction } | undefined {
   const found = new Set<string>();
   const counter = { strings: 0 };
-  const value = { ...request.value };
+  // Throws on a body that is not JSON after all: the gateway then refuses it (fail closed).
+  const value = JSON.parse(request.raw.toString('utf8')) as Record<string, unknown>;
   if ('system' in value) value.system = redactValue(value.system, found, counter);
   if ('messages' in value) value.messages = redactValue(value.messages, found, counter);
   if (counter.strings === 0) return undefined;

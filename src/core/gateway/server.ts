@@ -201,7 +201,12 @@ export async function openModelGateway(opts: ModelGatewayOptions): Promise<Model
         if (reached) return refuse(res, { seq: n, kind: 'budget', model, promptHash, message: reached.message ?? 'Agent Lane: budget reached' });
       }
       if (opts.policy.redact) {
-        const redacted = redactRequest(parsed.request);
+        let redacted;
+        try {
+          redacted = redactRequest(parsed.request);
+        } catch {
+          return refuse(res, { seq: n, kind: 'unreadable', model, promptHash, message: 'Agent Lane: the model gateway cannot read this request (the request body is not JSON), so it cannot redact it and does not forward it' });
+        }
         if (redacted) {
           outgoing = redacted.body;
           event.redaction = redacted.redaction;
