@@ -36,6 +36,8 @@ const blockStart = z.looseObject({
   content_block: z.looseObject({ type: z.string(), id: z.string().optional() }),
 });
 
+const SKIPPED_EVENTS = new Set(['content_block_delta', 'content_block_stop', 'ping']);
+
 export interface MeteredResponse {
   /** The upstream's message id: the identity that makes each response count once. */
   messageId: string;
@@ -85,7 +87,16 @@ export class ResponseMeter {
   private stopped = false;
 
   constructor(readonly streaming: boolean) {
-    if (streaming) this.parser = createParser({ onEvent: (e) => this.onEvent(e.data) });
+    if (streaming) {
+      this.parser = createParser({
+        onEvent: (e) => {
+          // Text and tool-input deltas are the bulk of a stream and carry no usage: skip their
+          // JSON. An event without a name is parsed (fail closed: never miss a usage).
+          if (e.event !== undefined && SKIPPED_EVENTS.has(e.event)) return;
+          this.onEvent(e.data);
+        },
+      });
+    }
   }
 
   feed(chunk: Buffer): void {

@@ -104,7 +104,7 @@ export interface ModelGateway {
 type Listening = { server: http.Server; sockets: Set<Socket> };
 
 async function listen(handler: http.RequestListener, where: { socketPath: string } | { tcp: true }): Promise<Listening> {
-  const server = http.createServer(handler);
+  const server = http.createServer({ noDelay: true, keepAlive: true }, handler);
   // Long generations stream for minutes: no idle cut-off on our side.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
@@ -132,7 +132,7 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | 'too
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     req.on('error', reject);
   });
 }
@@ -159,6 +159,7 @@ export async function openModelGateway(opts: ModelGatewayOptions): Promise<Model
   };
 
   const noteCaps = (): CapCheck | undefined => {
+    if (!spend.hasCaps) return undefined;
     const checks = spend.check();
     for (const c of checks) {
       const before = capLevels.get(c.scope) ?? 'ok';
@@ -233,12 +234,11 @@ export async function openModelGateway(opts: ModelGatewayOptions): Promise<Model
           if (whole && opts.caps.length > 0) unmetered = `response to request ${n} carried no usage`;
           return;
         }
-        const before = spend.reading().transcriptUsd ?? 0;
-        if (!spend.add(r)) return;
-        const after = spend.reading();
+        const added = spend.add(r);
+        if (!added) return;
         onUsage.fire({
-          seq: n, model: r.model, messageId: r.messageId, tokens: r.tokens, usd: (after.transcriptUsd ?? 0) - before,
-          estimated: after.estimatedModels.includes(r.model), sessionUsd: after.usd, promptHash: event.promptHash,
+          seq: n, model: r.model, messageId: r.messageId, tokens: r.tokens, usd: added.usd,
+          estimated: added.estimated, sessionUsd: added.reading.usd, promptHash: event.promptHash,
           toolUseIds: r.toolUseIds, status, complete: r.complete,
         });
         noteCaps();

@@ -40,23 +40,40 @@ export class GatewaySpend {
   private readonly accumulator = new UsageAccumulator();
   private cliUsd: number | undefined;
   private caps: ScopedCap[];
+  /** The reading after the last change; pricing runs once per response, not per question. */
+  private last: MeterReading | undefined;
 
   constructor(private readonly prices: PriceTable, caps: readonly ScopedCap[], private readonly estimateUnknown = true) {
     this.caps = [...caps];
   }
 
-  /** Count one response; false when its message id was already counted (each response once). */
-  add(r: MeteredResponse): boolean {
-    return this.accumulator.add({ key: r.messageId, model: r.model, sidechain: false, tokens: r.tokens });
+  /**
+   * Count one response; undefined when its message id was already counted (each response
+   * once), else what it cost (an upper bound when estimated) and the reading after it.
+   */
+  add(r: MeteredResponse): { usd: number; estimated: boolean; reading: MeterReading } | undefined {
+    const before = this.reading().transcriptUsd ?? 0;
+    if (!this.accumulator.add({ key: r.messageId, model: r.model, sidechain: false, tokens: r.tokens })) return undefined;
+    this.last = undefined;
+    const reading = this.reading();
+    return { usd: (reading.transcriptUsd ?? 0) - before, estimated: reading.estimatedModels.includes(r.model), reading };
+  }
+
+  get hasCaps(): boolean {
+    return this.caps.length > 0;
   }
 
   /** The CLI's own figure (statusLine, print-mode result): preferred where the table has no price. */
   setCliCost(usd: number): void {
-    if (Number.isFinite(usd) && usd >= 0) this.cliUsd = Math.max(this.cliUsd ?? 0, usd);
+    if (Number.isFinite(usd) && usd >= 0 && usd !== this.cliUsd) {
+      this.cliUsd = Math.max(this.cliUsd ?? 0, usd);
+      this.last = undefined;
+    }
   }
 
   reading(): MeterReading {
-    return meterReading({ usage: this.accumulator.totals(), cliUsd: this.cliUsd, prices: this.prices, estimateUnknown: this.estimateUnknown });
+    this.last ??= meterReading({ usage: this.accumulator.totals(), cliUsd: this.cliUsd, prices: this.prices, estimateUnknown: this.estimateUnknown });
+    return this.last;
   }
 
   /** A supervisor raises the session cap; the caller records who and why. */

@@ -16,9 +16,11 @@ const HOP_BY_HOP = new Set([
 
 export function forwardableHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
-  const listed = new Set(String(headers.connection ?? '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined || HOP_BY_HOP.has(k) || listed.has(k)) continue;
+  // Headers the `connection` header names are hop-by-hop too (RFC 9110 §7.6.1).
+  const listed = headers.connection ? new Set(headers.connection.toLowerCase().split(',').map((s) => s.trim())) : undefined;
+  for (const k in headers) {
+    const v = headers[k];
+    if (v === undefined || HOP_BY_HOP.has(k) || listed?.has(k)) continue;
     out[k] = v;
   }
   return out;
@@ -50,7 +52,8 @@ export interface UpstreamPool {
 }
 
 export function createUpstreamPool(): UpstreamPool {
-  return { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  // No Nagle: an SSE event is a few hundred bytes and must not wait for the previous one's ACK.
+  return { http: new http.Agent({ keepAlive: true, noDelay: true }), https: new https.Agent({ keepAlive: true, noDelay: true }) };
 }
 
 export function closeUpstreamPool(pool: UpstreamPool): void {
