@@ -1,9 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as zlib from 'node:zlib';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startFakeAnthropic, type FakeAnthropic, type Usage } from '../../e2e/support/fakeAnthropic';
 import { DEFAULT_PRICES } from '../../../src/core/budget/prices';
+import { openModelGateway } from '../../../src/core/gateway';
 import { openSessionGateway, type GatewayRefusalEvent, type GatewayRequestEvent, type GatewayUsageEvent, type ModelGateway, type CapCheck } from '../../../src/core/gateway';
 import { layers, messagesBody, send } from './helpers';
 
@@ -73,6 +77,37 @@ describe('gateway: forwarding and metering', () => {
     }
     assert.ok(Math.abs(r.gw.spend.reading().usd - 2 * expected) < 1e-12);
     assert.deepEqual(r.usage[0]?.toolUseIds, []);
+  });
+
+  it('meters a compressed answer from its decoded bytes, and relays the compressed bytes untouched', async () => {
+    const message = { id: 'msg_gz', type: 'message', role: 'assistant', model: 'claude-opus-5-5', content: [{ type: 'tool_use', id: 'toolu_gz', name: 'Read', input: {} }], usage: { input_tokens: 1000, output_tokens: 200 } };
+    const gz = zlib.gzipSync(Buffer.from(JSON.stringify(message)));
+    const upstream = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }); res.end(gz); });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
+    const gw = await openModelGateway({ upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, policy: { allow: [] }, prices: DEFAULT_PRICES, caps: [] });
+    const usage: number[] = [];
+    gw.onUsage((e) => usage.push(e.usd));
+    try {
+      const reply = await new Promise<Buffer>((resolve, reject) => {
+        const req = http.request(new URL('/v1/messages', gw.url), { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify(messagesBody({ stream: false })));
+      });
+      assert.ok(reply.equals(gz), 'the compressed bytes were changed on the way');
+      // The meter reads the decoder's output, which may finish just after the relay.
+      for (let i = 0; i < 100 && usage.length === 0; i++) await new Promise((r) => setImmediate(r));
+      assert.deepEqual(usage, [0.008]);
+    } finally {
+      await gw.close();
+      await new Promise<void>((r) => upstream.close(() => r()));
+    }
   });
 
   it('count_tokens and other paths are forwarded, not billed', async () => {
