@@ -7,8 +7,9 @@
  *
  *   npx tsx bench/gateway.ts      (or npm run bench -- --only gateway)
  */
+import { fork } from 'node:child_process';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_PRICES } from '../src/core/budget/prices';
 import { openModelGateway, type ModelGateway } from '../src/core/gateway';
@@ -20,34 +21,19 @@ const THROUGHPUT_MS = 3000;
 /** The upstream holds the rest of the stream this long after the first event (TTFB runs). */
 const STREAM_GAP_MS = 20;
 
-function sse(type: string, data: Record<string, unknown>): string {
-  return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-}
-
-let messageSeq = 0;
-/** A minimal Messages API: one SSE answer with usage, the first event at once. */
+/**
+ * The upstream runs in its own process, as the real one runs on another machine: the bench
+ * process then holds only the agent side (client) and the gateway.
+ */
 function startUpstream(gapMs: number): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const id = `msg_${++messageSeq}`;
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      res.write(sse('message_start', { message: { id, type: 'message', role: 'assistant', model: 'claude-opus-5-5', content: [], usage: { input_tokens: 30_000, output_tokens: 1, cache_read_input_tokens: 20_000 } } }));
-      const rest = (): void => {
-        res.write(sse('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }));
-        for (let i = 0; i < 20; i++) res.write(sse('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'lorem ipsum dolor sit amet ' } }));
-        res.write(sse('content_block_stop', { index: 0 }));
-        res.write(sse('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 400 } }));
-        res.end(sse('message_stop', {}));
-      };
-      if (gapMs > 0) setTimeout(rest, gapMs);
-      else rest();
-    });
+  const child = fork(path.join(__dirname, 'gatewayUpstream.ts'), [String(gapMs)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('message', (m) => resolve({
+      url: `http://127.0.0.1:${(m as { port: number }).port}`,
+      close: () => new Promise<void>((r) => { child.once('exit', () => r()); child.kill(); }),
+    }));
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
-  })));
 }
 
 /** A request the size Claude Code sends mid-session, with a few secret-looking strings for the redaction run. */
