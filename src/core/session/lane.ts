@@ -219,6 +219,8 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
       usage: { input: t.input, output: t.output, cache_write: t.cacheWrite5m + t.cacheWrite1h, cache_read: t.cacheRead },
       cost_usd: Math.round(e.sessionUsd * 1e6) / 1e6,
       source: e.estimated ? 'gateway-estimated' : 'gateway',
+    // A response that ends while the session is closing finds the trace ended: the final
+    // budget.usage written at close already carries this spend (meter.setGatewayCost above).
     }).catch(() => undefined);
   });
   gatewayRef.current = gateway;
