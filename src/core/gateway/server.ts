@@ -231,7 +231,7 @@ export async function openModelGateway(opts: ModelGatewayOptions): Promise<Model
         const r = meter.result();
         if (!r) {
           // A whole 2xx answer without usage: we cannot tell what it cost. Fail closed when caps apply.
-          if (whole && opts.caps.length > 0) unmetered = `response to request ${n} carried no usage`;
+          if (whole && opts.caps.length > 0) unmetered ??= `response to request ${n} carried no usage`;
           return;
         }
         const added = spend.add(r);
