@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import picomatch from 'picomatch';
 import { priceOverridesSchema } from '../budget/prices';
-import { modelSectionSchema } from '../gateway/config';
+import { modelSectionSchema } from './modelSchema';
 
 const decision = z.enum(['allow', 'ask', 'deny']);
 export const modeSchema = z.enum(['coach', 'build', 'ship']);
