@@ -19,6 +19,7 @@ const BENCHES: Bench[] = [
   { name: 'decorations', run: async () => (await import('./decorations')).benchDecorations() },
   { name: 'trace', run: async () => (await import('./trace')).benchTrace() },
   { name: 'budget', run: async (quick) => (await import('./budget')).benchBudget(quick ? { mb: 50 } : {}) },
+  { name: 'gateway', run: async () => (await import('./gateway')).benchGateway() },
 ];
 
 async function optional(file: string, fn: string): Promise<Bench['run'] | undefined> {

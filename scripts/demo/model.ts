@@ -2,14 +2,18 @@
  * The scripted "model" of the demo: the real Claude Code CLI talks to a local fake Messages
  * API that plays these turns. Each turn shows one thing Agent Lane does — a denied read, a
  * normal read and edit, a protected write that waits for the supervisor, a commit that waits
- * for the acknowledgement — and reports realistic usage so the budget gauge moves (with
- * claude-sonnet-4-5 prices, 30k input + 2k output tokens ≈ $0.12 a turn).
+ * for the acknowledgement — and reports realistic usage so the budget gauge moves (at the
+ * CLI's default model's prices, 30k input + 2k output tokens ≈ $0.16 a turn).
  */
 import * as path from 'node:path';
 import type { Turn, Usage } from '../../test/e2e/support/fakeAnthropic';
 import { APP_BUG, APP_FIX, CI_NODE_NEW, CI_NODE_OLD } from './workspace';
 
-export const DEMO_MODEL = 'claude-sonnet-4-5';
+/**
+ * The model the demo runs on: the CLI's own default, never pinned with `--model`, so the demo
+ * shows what a user who changes nothing gets (the fake reports whatever model is asked).
+ */
+export const DEMO_MODEL = 'the CLI\'s default model (claude-opus-5-5)';
 export const DEMO_PROMPT = 'Fix the greeting bug in src/app.ts, then commit';
 export const DEMO_COMMIT_SUBJECT = 'Fix greeting';
 
@@ -18,9 +22,9 @@ function usage(turn: number): Usage {
   return { input_tokens: 28_000 + turn * 1_500, output_tokens: 1_800 + turn * 100 };
 }
 
-/** USD for the whole script at claude-sonnet-4-5 list prices ($3 in / $15 out per MTok). */
+/** USD for the whole script at claude-opus-5-5 list prices ($4 in / $20 out per MTok). */
 export function scriptCostUsd(turns: readonly Turn[]): number {
-  return turns.reduce((sum, t) => sum + (t.usage ? (t.usage.input_tokens * 3 + t.usage.output_tokens * 15) / 1e6 : 0), 0);
+  return turns.reduce((sum, t) => sum + (t.usage ? (t.usage.input_tokens * 4 + t.usage.output_tokens * 20) / 1e6 : 0), 0);
 }
 
 /** The turns, with absolute paths inside `workspace` (Claude Code's file tools want absolute paths). */

@@ -84,7 +84,7 @@ export async function startDemoStack(o: DemoStackOptions, cleanup: Cleanup): Pro
   const ledger = o.ledger ?? path.join(root, 'ledger');
   const settings = demoSettings({
     claudePath,
-    agentArgs: ['--model', DEMO_MODEL, DEMO_PROMPT],
+    agentArgs: [DEMO_PROMPT],
     missionFile: workspace.missionFile,
     theme: o.theme,
     extra: { 'agentLane.ledger.url': ledger, ...o.extraSettings },

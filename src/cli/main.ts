@@ -17,6 +17,7 @@ import { checkCommitsCommand } from './checkCommits';
 import { budgetCommand, BUDGET_USAGE } from './budget';
 import { ledgerCommand } from './ledgerCommands';
 import { sandboxExplainCommand, SANDBOX_USAGE } from './sandboxExplain';
+import { usageCommand, USAGE_USAGE } from './usage';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -35,6 +36,7 @@ const COMMANDS: Partial<Record<string, Command>> = {
   budget: budgetCommand,
   ledger: ledgerCommand,
   'sandbox explain': sandboxExplainCommand,
+  usage: usageCommand,
 };
 
 const USAGE = `usage: agentlane <command>
@@ -52,6 +54,7 @@ const USAGE = `usage: agentlane <command>
   ${TRACE_QUERY_USAGE}
   ${REPORT_USAGE}
   ${BUDGET_USAGE}
+  ${USAGE_USAGE}
   ledger init|sync|status (--ledger URL | --ledger-file FILE) [--trace-dir DIR] [--once]
   ${SANDBOX_USAGE}
   check-commits <rev-range> --ledger DIR [--repo DIR] [--policy FILE] [--json]

@@ -126,6 +126,10 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
   broker.onDidChangeState(({ state, reason }) => {
     if (state === 'frozen') io.err(`agentlane: session frozen: ${reason ?? ''}`);
   });
+  // --- model gateway (issue 12): say why a model request was refused, where the person looks ---
+  lane.gateway.onRefused((e) => io.err(`agentlane: model request refused: ${e.message}`));
+  lane.gateway.onCap((c) => { if (c.level === 'warn') io.err(`agentlane: ${c.message ?? ''}`); });
+  // --- end model gateway ---
   killSwitch.apply = (): void => { void broker.freeze('operator (SIGUSR1)', 'kill switch: frozen by the operator', 'supervisor'); };
   if (killSwitch.early) killSwitch.apply();
 

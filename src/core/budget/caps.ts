@@ -53,7 +53,7 @@ const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const dollars = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const minutesFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
-function amounts(kind: CapKind, actual: number, limit: number): string {
+export function amounts(kind: CapKind, actual: number, limit: number): string {
   switch (kind) {
     case 'usd':
       return `$${dollars.format(actual)} of $${dollars.format(limit)}`;

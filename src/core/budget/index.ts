@@ -1,5 +1,6 @@
 /** Budget meter: transcript reading, prices, spend, caps and the FinOps export. */
 export * from './prices';
+export { PRICE_SOURCE, catalogPrices } from './catalog';
 export * from './transcript';
 export * from './usage';
 export * from './reader';

@@ -5,7 +5,7 @@
  * miss something the other sees (a price we lack, a line the CLI never wrote), and a budget
  * must fail closed.
  */
-import { findPrice, type PriceTable, type TokenPrices } from './prices';
+import { estimatePrice, findPrice, type PriceTable, type TokenPrices } from './prices';
 import { addTokens, totalTokens, zeroTokens, type ModelUsage, type TokenCounts, type UsageTotals } from './usage';
 
 export interface TokenSummary extends TokenCounts {
@@ -20,6 +20,12 @@ export interface ModelSpend {
   unknown: boolean;
   /** Unknown and no fallback: `usd` leaves these tokens out and the reading is uncertain. */
   unpriced: boolean;
+  /**
+   * Unknown and no fallback: priced at the dearest rate of its family (`estimatedFrom`), never
+   * $0. The CLI's own figure, when there is one, is preferred over this estimate.
+   */
+  estimated: boolean;
+  estimatedFrom?: string;
   usd: number;
   responses: number;
   tokens: TokenSummary;
@@ -47,6 +53,8 @@ export interface MeterReading {
   byModel: ModelSpend[];
   /** Models absent from the price table (sorted), whether or not a fallback priced them. */
   unknownModels: string[];
+  /** Unknown models priced by an estimate (sorted): the figure is an upper bound, flagged "estimated". */
+  estimatedModels: string[];
   /** False when some spend could not be priced: the broker treats the budget as unknown. */
   certain: boolean;
   /** Why `certain` is false, one actionable line each. */
@@ -56,8 +64,8 @@ export interface MeterReading {
 }
 
 export type MeterInput =
-  | { usage: UsageTotals; cliUsd?: number; prices: PriceTable }
-  | { usage?: undefined; cliUsd: number; prices: PriceTable };
+  | { usage: UsageTotals; cliUsd?: number; prices: PriceTable; estimateUnknown?: boolean }
+  | { usage?: undefined; cliUsd: number; prices: PriceTable; estimateUnknown?: boolean };
 
 const RELATIVE_TOLERANCE_PCT = 1;
 const ABSOLUTE_TOLERANCE_USD = 0.005;
@@ -93,12 +101,15 @@ function tieredCost(all: TokenCounts, long: TokenCounts, price: TokenPrices & { 
   return costOf(minus(all, long), price) + costOf(long, price.longContext ?? price);
 }
 
-function priceModel(usage: ModelUsage, prices: PriceTable): ModelSpend {
+function priceModel(usage: ModelUsage, prices: PriceTable, estimateUnknown: boolean): ModelSpend {
   const match = findPrice(prices, usage.model);
-  const price = match?.price ?? prices.fallback;
+  const estimate = !match && !prices.fallback && estimateUnknown ? estimatePrice(prices, usage.model) : undefined;
+  const price = match?.price ?? prices.fallback ?? estimate?.price;
   const base = {
     model: usage.model,
     unknown: match === undefined,
+    estimated: estimate !== undefined,
+    ...(estimate ? { estimatedFrom: estimate.family } : {}),
     responses: usage.responses,
     tokens: summary(usage.tokens),
     sidechainTokens: summary(usage.sidechain),
@@ -126,6 +137,7 @@ export function crossCheck(meterUsd: number, cliUsd: number): CrossCheck {
 /** Price transcript usage and reconcile it with the CLI estimate. */
 export function meterReading(input: MeterInput): MeterReading {
   const { usage, cliUsd, prices } = input;
+  const estimateUnknown = input.estimateUnknown ?? true;
   if (!usage) {
     const empty = summary(zeroTokens());
     return {
@@ -135,13 +147,14 @@ export function meterReading(input: MeterInput): MeterReading {
       sidechain: { usd: 0, tokens: empty, responses: 0 },
       byModel: [],
       unknownModels: [],
+      estimatedModels: [],
       certain: true,
       uncertainReasons: [],
       source: 'cli',
     };
   }
   // A model with no tokens (e.g. an error reply) cannot change the cost: not worth a freeze.
-  const byModel = usage.byModel.filter((m) => totalTokens(m.tokens) > 0).map((m) => priceModel(m, prices));
+  const byModel = usage.byModel.filter((m) => totalTokens(m.tokens) > 0).map((m) => priceModel(m, prices, estimateUnknown));
   const tokens = zeroTokens();
   const sideTokens = zeroTokens();
   let transcriptUsd = 0;
@@ -155,16 +168,24 @@ export function meterReading(input: MeterInput): MeterReading {
     sideResponses += m.sidechainResponses;
   }
   const unknownModels = byModel.filter((m) => m.unknown).map((m) => m.model).sort();
+  const estimatedModels = byModel.filter((m) => m.estimated).map((m) => m.model).sort();
   const uncertainReasons = byModel
     .filter((m) => m.unpriced)
     .map((m) => `no price for model \`${m.model}\` and no fallback price: add it to the budget price table`);
+  // Where the table had no price, the CLI's own figure beats our (deliberately high) estimate;
+  // the spend we priced exactly still counts in full.
+  const exactUsd = byModel.filter((m) => !m.estimated).reduce((s, m) => s + m.usd, 0);
+  const usd = cliUsd === undefined ? transcriptUsd
+    : estimatedModels.length > 0 ? Math.max(exactUsd, cliUsd)
+      : Math.max(transcriptUsd, cliUsd);
   const reading: MeterReading = {
-    usd: cliUsd === undefined ? transcriptUsd : Math.max(transcriptUsd, cliUsd),
+    usd,
     transcriptUsd,
     tokens: summary(tokens),
     sidechain: { usd: sideUsd, tokens: summary(sideTokens), responses: sideResponses },
     byModel,
     unknownModels,
+    estimatedModels,
     certain: uncertainReasons.length === 0,
     uncertainReasons,
     source: cliUsd === undefined ? 'transcript' : 'both',

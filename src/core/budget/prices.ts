@@ -1,11 +1,15 @@
 /**
  * Model price table: USD per million tokens, matched by model id.
  *
- * Defaults follow Anthropic's published list prices (platform.claude.com "Pricing", checked
- * 2026-11). A price we do not know is never treated as $0: the meter flags the model and either
- * prices it with the configured fallback or reports the reading as uncertain (fail closed).
+ * Defaults come from the pinned price database (catalog.ts, PRICE_SOURCE). A price we do not
+ * know is never treated as $0: the meter flags the model and prices it with the configured
+ * fallback, or estimates it at the most expensive rate of its family (`estimatePrice`).
  */
 import { z } from 'zod';
+import { catalogPrices } from './catalog';
+import { LONG_CONTEXT_THRESHOLD, normaliseModelId } from './modelId';
+
+export { LONG_CONTEXT_THRESHOLD, normaliseModelId };
 
 /** USD per million tokens for each billable token class. */
 export interface TokenPrices {
@@ -34,62 +38,12 @@ export interface PriceTable {
   readonly fallback?: ModelPrice;
 }
 
-/** Anthropic bills a request above this many prompt tokens at the long-context rate. */
-export const LONG_CONTEXT_THRESHOLD = 200_000;
-
-function p(input: number, output: number, cacheWrite5m: number, cacheWrite1h: number, cacheRead: number): TokenPrices {
-  return { input, output, cacheWrite5m, cacheWrite1h, cacheRead };
-}
-
-const OPUS_4 = p(15, 75, 18.75, 30, 1.5);
-const OPUS_45 = p(5, 25, 6.25, 10, 0.5);
-const SONNET_4 = p(3, 15, 3.75, 6, 0.3);
-// Sonnet 4 / 4.5 with the 1M-context beta: 2x input-side, 1.5x output above 200K prompt tokens.
-// Sonnet 4.6 and Opus 4.6+ bill the full window at the standard rate.
-const SONNET_4_LONG = p(6, 22.5, 7.5, 12, 0.6);
-
+// The default table comes from the pinned price database (catalog.ts); `<synthetic>` is
+// Claude Code's name for messages it made up locally (API errors, interrupts): no API call,
+// nothing billed.
 export const DEFAULT_PRICES: PriceTable = {
-  models: {
-    'claude-opus-4': OPUS_4,
-    'claude-opus-4-0': OPUS_4,
-    'claude-opus-4-1': OPUS_4,
-    'claude-opus-4-5': OPUS_45,
-    'claude-opus-4-6': OPUS_45,
-    'claude-opus-4-7': OPUS_45,
-    'claude-opus-4-8': OPUS_45,
-    'claude-opus-5': OPUS_45,
-    'claude-sonnet-4': { ...SONNET_4, longContext: SONNET_4_LONG },
-    'claude-sonnet-4-0': { ...SONNET_4, longContext: SONNET_4_LONG },
-    'claude-sonnet-4-5': { ...SONNET_4, longContext: SONNET_4_LONG },
-    'claude-sonnet-4-6': SONNET_4,
-    'claude-3-7-sonnet': SONNET_4,
-    'claude-sonnet-5': p(2, 10, 2.5, 4, 0.2),
-    'claude-haiku-4-5': p(1, 5, 1.25, 2, 0.1),
-    'claude-3-5-haiku': p(0.8, 4, 1, 1.6, 0.08),
-    'claude-3-haiku': p(0.25, 1.25, 0.3, 0.5, 0.03),
-    // Claude Code writes `<synthetic>` for messages it made up locally (API errors, interrupts):
-    // no API call, nothing billed.
-    '<synthetic>': p(0, 0, 0, 0, 0),
-  },
+  models: { ...catalogPrices().models, '<synthetic>': { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 } },
 };
-
-/**
- * Reduce a model id as written by Claude Code, Bedrock or Vertex to its family id:
- * `claude-sonnet-4-5-20250929` → `claude-sonnet-4-5`, `us.anthropic.claude-opus-4-1-20250805-v1:0`
- * → `claude-opus-4-1`, `claude-sonnet-4-5@20250929` → `claude-sonnet-4-5`,
- * `claude-opus-4-6[1m]` → `claude-opus-4-6`. The `[1m]` suffix is Claude Code's alias for the
- * 1M window; the price difference is per request (long-context rates), not per alias.
- */
-export function normaliseModelId(model: string): string {
-  return model
-    .trim()
-    .toLowerCase()
-    .replace(/\[[^\]]*\]$/, '')
-    .replace(/^(?:[a-z]{2,6}\.)?anthropic\./, '')
-    .replace(/-v\d+(?::\d+)?$/, '')
-    .replace(/@\d{8}$/, '')
-    .replace(/-(?:\d{8}|latest)$/, '');
-}
 
 interface CompiledTable {
   exact: Map<string, string>;
@@ -205,4 +159,45 @@ export function mergePrices(defaults: PriceTable, overrides: unknown): PriceTabl
   }
   const fallback = parsed.data.fallback === undefined ? defaults.fallback : (parsed.data.fallback ?? undefined);
   return fallback ? { models, fallback } : { models };
+}
+
+/** Model lines whose members are priced alike; an unknown `claude-opus-6` is estimated from the opus line. */
+const MODEL_LINES = ['opus', 'sonnet', 'haiku', 'fable'];
+
+export interface PriceEstimate {
+  price: ModelPrice;
+  /** What the estimate was taken from, e.g. `claude opus` or `claude` (the whole provider). */
+  family: string;
+}
+
+function dearest(prices: readonly ModelPrice[]): ModelPrice {
+  const classes: Array<keyof TokenPrices> = ['input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead'];
+  const max = (pick: (p: ModelPrice) => TokenPrices): TokenPrices =>
+    Object.fromEntries(classes.map((c) => [c, Math.max(...prices.map((p) => pick(p)[c]))])) as unknown as TokenPrices;
+  const standard = max((p) => p);
+  const long = max((p) => p.longContext ?? p);
+  return { ...standard, longContext: long };
+}
+
+/**
+ * A price for a model the table does not know, never $0: the most expensive rate of each
+ * token class among the model's line at its provider (`claude` + `opus`), else among the
+ * provider's models, else among every model in the table. The caller flags it "estimated".
+ */
+export function estimatePrice(table: PriceTable, model: string): PriceEstimate {
+  const id = normaliseModelId(model);
+  const provider = /^[a-z]+/.exec(id)?.[0] ?? '';
+  const line = MODEL_LINES.find((l) => id.includes(l));
+  const entries = Object.entries(table.models).filter(([key]) => key !== '<synthetic>');
+  const pick = (keep: (key: string) => boolean): ModelPrice[] => entries.filter(([key]) => keep(key.toLowerCase())).map(([, p]) => p);
+  const candidates: Array<[string, ModelPrice[]]> = [
+    [`${provider} ${line ?? ''}`.trim(), line && provider ? pick((k) => k.startsWith(provider) && k.includes(line)) : []],
+    [provider, provider ? pick((k) => k.startsWith(provider)) : []],
+    ['any model', entries.map(([, p]) => p)],
+  ];
+  for (const [family, prices] of candidates) if (prices.length > 0) return { family, price: dearest(prices) };
+  // An empty table: nothing to estimate from. Price at a rate no real model reaches, so the
+  // cap trips rather than the spend going unseen.
+  const absurd = { input: 1000, output: 1000, cacheWrite5m: 1000, cacheWrite1h: 1000, cacheRead: 1000 };
+  return { family: 'no prices', price: absurd };
 }

@@ -36,6 +36,7 @@ export class SessionMeter implements BudgetGate {
   private readonly meters = new Map<string, TranscriptMeter>();
   private mainTranscript: string | undefined;
   private cliUsd: number | undefined;
+  private gatewayUsd: number | undefined;
   private usdCap: Cap | undefined;
   private readonly tokenCap: Cap | undefined;
   private raisedBy: string | undefined;
@@ -55,6 +56,14 @@ export class SessionMeter implements BudgetGate {
   /** The CLI's own estimate (statusLine `cost.total_cost_usd`, print-mode `result`). */
   setCliCost(usd: number): void {
     if (Number.isFinite(usd) && usd >= 0) this.cliUsd = Math.max(this.cliUsd ?? 0, usd);
+  }
+
+  /**
+   * The model gateway's figure, metered from the response streams: the tool gate then never
+   * sees less than the gateway does (each source can miss what the other sees).
+   */
+  setGatewayCost(usd: number): void {
+    if (Number.isFinite(usd) && usd >= 0) this.gatewayUsd = Math.max(this.gatewayUsd ?? 0, usd);
   }
 
   /** A supervisor raises the USD cap for this session only (recorded in the trace by the caller). */
@@ -81,9 +90,13 @@ export class SessionMeter implements BudgetGate {
       }
     }
     // Before the first hook names a transcript there is no spend to read yet: count zero usage.
+    // A new model is estimated (never $0, never a day-one freeze) unless a layer explicitly
+    // asked `budget.onUnknown: freeze`: then an unknown price leaves the spend unknown.
+    const estimateUnknown = !this.explicitFreezeOnUnknown();
     const reading = this.mainTranscript || this.cliUsd === undefined
-      ? meterReading({ usage: this.accumulator.totals(), cliUsd: this.cliUsd, prices: this.prices })
-      : meterReading({ cliUsd: this.cliUsd, prices: this.prices });
+      ? meterReading({ usage: this.accumulator.totals(), cliUsd: this.cliUsd, prices: this.prices, estimateUnknown })
+      : meterReading({ cliUsd: this.cliUsd, prices: this.prices, estimateUnknown });
+    if (this.gatewayUsd !== undefined && this.gatewayUsd > reading.usd) reading.usd = this.gatewayUsd;
     const caps: Caps = {};
     if (this.usdCap) caps.usd = this.usdCap;
     if (this.tokenCap) caps.tokens = this.tokenCap;
@@ -121,6 +134,10 @@ export class SessionMeter implements BudgetGate {
     }
     if (s.caps.level === 'warn') return { state: 'warn', reason: s.caps.statuses.find((c) => c.level === 'warn')?.reason };
     return { state: 'ok' };
+  }
+
+  private explicitFreezeOnUnknown(): boolean {
+    return this.policy.layers.some((l) => l.budget?.onUnknown?.value === 'freeze');
   }
 
   private onUnknown(): 'freeze' | 'warn' {

@@ -52,7 +52,10 @@ export interface CompiledLayer {
   network?: { allow: HostRule[]; deny: HostRule[]; otherwise: Setting<Decision>; webSearch: Setting<Decision> };
   mcp?: { tiers: Map<string, Setting<'T0' | 'T1' | 'T2'>>; otherwise: Setting<'T0' | 'T1' | 'T2'> };
   tools?: { allow: Map<string, RuleRef>; ask: Map<string, RuleRef>; deny: Map<string, RuleRef> };
-  budget?: { usd?: Setting<number>; tokens?: Setting<number>; onUnknown?: Setting<'freeze' | 'warn'> };
+  budget?: {
+    usd?: Setting<number>; tokens?: Setting<number>; onUnknown?: Setting<'freeze' | 'warn'>;
+    usdPerDay?: Setting<number>; usdPerMission?: Setting<number>;
+  };
   limits?: { minutes?: Setting<number>; toolCalls?: Setting<number>; processes?: Setting<number>; memoryMb?: Setting<number> };
   sandbox?: Setting<'on' | 'off' | 'required'>;
   commits?: { requireAck?: Setting<boolean> };
@@ -186,6 +189,8 @@ function compileLayer(layer: PolicyLayer, home: string): CompiledLayer {
       usd: optional(layer, 'budget.usd', d.budget.usd),
       tokens: optional(layer, 'budget.tokens', d.budget.tokens),
       onUnknown: optional(layer, 'budget.onUnknown', d.budget.onUnknown),
+      usdPerDay: optional(layer, 'budget.usdPerDay', d.budget.usdPerDay),
+      usdPerMission: optional(layer, 'budget.usdPerMission', d.budget.usdPerMission),
     };
   }
   if (d.limits) {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import picomatch from 'picomatch';
 import { priceOverridesSchema } from '../budget/prices';
+import { modelSectionSchema } from './modelSchema';
 
 const decision = z.enum(['allow', 'ask', 'deny']);
 export const modeSchema = z.enum(['coach', 'build', 'ship']);
@@ -67,7 +68,11 @@ export const budgetSchema = z.strictObject({
   usd: z.number().positive().optional(),
   tokens: z.number().int().positive().optional(),
   onUnknown: z.enum(['freeze', 'warn']).optional()
-    .describe('what happens when the meter cannot tell the spend (default freeze)'),
+    .describe('what happens when the meter cannot tell the spend (default freeze); `freeze` also stops a model with no known price instead of estimating it'),
+  usdPerDay: z.number().nonnegative().optional()
+    .describe('USD cap over every session of this machine in one UTC day (from the local traces); the model gateway refuses requests past it'),
+  usdPerMission: z.number().nonnegative().optional()
+    .describe('USD cap over every session of the mission (from the local traces); the model gateway refuses requests past it'),
 });
 
 export const limitsSchema = z.strictObject({
@@ -103,6 +108,8 @@ export const policySchema = z.strictObject({
   commits: commitsSchema.optional(),
   sandbox: sandboxSchema.optional()
     .describe('on (default): the agent runs in an OS sandbox from this policy; off: no sandbox (recorded and shown); required: no layer may turn it off'),
+  model: modelSectionSchema.optional()
+    .describe('model traffic through the session\'s gateway: allowed models, upstream, prompt redaction'),
   prices: priceOverridesSchema.optional()
     .describe('price table overrides (USD per million tokens) for the budget meter: { models: { <id>: {input, output, cacheWrite5m, cacheWrite1h, cacheRead} }, fallback }'),
 });

@@ -37,6 +37,8 @@ import { Box, BoxError } from '../sandbox/box';
 import { scrubLaneSecrets } from '../ledger/secrets';
 import type { SandboxState } from '../sandbox/types';
 import { Resources } from './resources';
+import { openSessionGateway, type ModelGateway } from '../gateway';
+import { priorSpend } from '../budget/priorSpend';
 
 export class LaneError extends Error {
   constructor(readonly reason: string, readonly problems: PolicyProblem[] = []) {
@@ -101,6 +103,8 @@ export interface Lane {
   sandbox: SandboxState;
   /** The box, when the session is sandboxed. */
   box: Box | undefined;
+  /** The only model endpoint the agent is given (src/core/gateway): meters, caps, allowlist, redaction. */
+  gateway: ModelGateway;
   /** The supervisor raises the USD cap for this session; recorded in the trace, unfreezes a budget freeze. */
   raiseBudget(by: string, usd: number): Promise<void>;
   /** Arguments to append to `claude`. */
@@ -182,12 +186,13 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     };
     broker.onDidDecide(() => { void recordUsage(meter.snapshot); });
     let transcriptPath: string | undefined;
+    const gatewayRef: { current?: ModelGateway } = {};
     const server = new HookServer({
       broker,
       agentSessionId: sessionId,
       onStatusLine: (p) => {
         const usd = p.cost?.total_cost_usd;
-        if (typeof usd === 'number') meter.setCliCost(usd);
+        if (typeof usd === 'number') { meter.setCliCost(usd); gatewayRef.current?.setCliCost(usd); }
         return opts.onStatusLine?.(p);
       },
       onTranscript: (p) => { transcriptPath = p; meter.setTranscript(p); },
@@ -198,7 +203,30 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     const hostUrl = await server.listen();
     res.defer(() => server.close());
 
-    const baseEnv = opts.baseEnv ?? process.env;
+    // The model gateway: the agent reaches its model only through it (invariant 11). It listens on
+    // the host's loopback; inside the box the model relay leads to it, and nowhere else.
+    const spanning = stack.policy.layers.some((l) => l.budget?.usdPerDay || l.budget?.usdPerMission);
+    const prior = spanning ? await priorSpend(opts.traceDir, { missionId: mission?.id }) : undefined;
+    const gateway = await openSessionGateway({
+      layers: stack.layers, policy: stack.policy, prices, env: opts.baseEnv ?? process.env,
+      missionModel: mission?.model && opts.missionFile ? { model: mission.model, file: opts.missionFile } : undefined,
+      prior,
+    });
+    res.defer(() => gateway.close());
+    gateway.onUsage((e) => {
+      meter.setGatewayCost(e.sessionUsd);
+      const t = gateway.spend.reading().tokens;
+      // A response that ends while the session closes finds the trace ended: the final
+      // budget.usage written at close already carries this spend (setGatewayCost above).
+      void broker.record({
+        event: 'budget.usage', actor: 'system',
+        usage: { input: t.input, output: t.output, cache_write: t.cacheWrite5m + t.cacheWrite1h, cache_read: t.cacheRead },
+        cost_usd: Math.round(e.sessionUsd * 1e6) / 1e6,
+        source: e.estimated ? 'gateway-estimated' : 'gateway',
+      }).catch(() => undefined);
+    });
+    gatewayRef.current = gateway;
+    const baseEnv: Record<string, string | undefined> = { ...(opts.baseEnv ?? process.env), ANTHROPIC_BASE_URL: gateway.url };
     const agentBaseEnv = definedOnly(scrubLaneSecrets(baseEnv, { ledgerUrl: opts.ledgerUrl }));
     let box: Box | undefined;
     let sandbox: SandboxState;
@@ -282,6 +310,8 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
       if (box) {
         const model = loopbackModel(baseEnv);
         if (model) env.ANTHROPIC_BASE_URL = `${box.url('model')}${model.path}`;
+      } else {
+        Object.assign(env, gateway.agentEnv());
       }
       return env;
     };
@@ -294,12 +324,14 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
 
     let closed = false;
     const lane: Lane = {
-      sessionId, broker, server, stack, mission, sessionDir, settingsFile, traceFile, meter, sandbox, box,
+      sessionId, broker, server, stack, mission, sessionDir, settingsFile, traceFile, meter, sandbox, box, gateway,
       get transcriptPath() { return transcriptPath; },
       raiseBudget: async (by, usd) => {
         const { from, to } = meter.raise(by, usd);
+        gateway.raise(by, usd);
         await broker.record({ event: 'budget.raise', actor: 'supervisor', by, from, to });
-        if (broker.state === 'frozen' && meter.status().state !== 'exceeded' && /budget/i.test(broker.frozenBecause ?? '')) {
+        const st = broker.status;
+        if (st.state === 'frozen' && st.cause === 'budget' && meter.status().state !== 'exceeded') {
           await broker.unfreeze(by, `budget raised from $${from.toFixed(2)} to $${to.toFixed(2)}`);
         }
       },
@@ -317,6 +349,7 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
           if (broker.state !== 'ended') await recordUsage(meter.refresh(), 'final');
           await broker.end(reason, exitCode);
         } finally {
+          await gateway.close(); // nothing reaches a model after the session
           await server.close();
           await box?.close();
           // Keep the hook scripts (without a box they live in the session dir): a process that

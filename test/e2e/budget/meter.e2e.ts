@@ -34,10 +34,10 @@ const USAGE: Usage[] = [
   { input_tokens: 90, output_tokens: 55, cache_read_input_tokens: 26_000, cache_creation_input_tokens: 900 },
 ];
 
-/** Sonnet 4.5 list prices per MTok (docs/claude-code-facts.md): what both sides should use. */
+/** claude-opus-5-5 (the CLI default) list prices per MTok, as the CLI itself prices them. */
 function expectedUsd(us: readonly Usage[]): number {
-  return us.reduce((s, u) => s + (u.input_tokens * 3 + u.output_tokens * 15 + (u.cache_read_input_tokens ?? 0) * 0.3
-    + (u.cache_creation_input_tokens ?? 0) * 3.75) / 1e6, 0);
+  return us.reduce((s, u) => s + (u.input_tokens * 4 + u.output_tokens * 20 + (u.cache_read_input_tokens ?? 0) * 0.2
+    + (u.cache_creation_input_tokens ?? 0) * 5) / 1e6, 0);
 }
 
 describe('budget: meter vs the CLI total (real Claude Code)', function () {

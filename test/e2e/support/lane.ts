@@ -274,7 +274,8 @@ export async function runLane(o: RunLaneOptions): Promise<LaneRun> {
     ...(resolve(o.laneArgs, d) ?? []),
   ];
   const agentArgs = [
-    claudeBin(), '-p', o.prompt ?? 'go', '--model', 'claude-sonnet-4-5', '--output-format', 'json',
+    // No --model: the suites run on the CLI's default model, as a user who changes nothing does.
+    claudeBin(), '-p', o.prompt ?? 'go', '--output-format', 'json',
     '--permission-mode', 'default', ...(resolve(o.agentArgs, d) ?? []),
   ];
   const child: ChildProcess = spawn(process.execPath, [CLI_JS, ...laneArgs, '--', ...agentArgs], {

@@ -36,8 +36,8 @@ export interface RunClaudeOptions {
   /** Passed with --mcp-config (object → temp file); implies --strict-mcp-config. */
   mcpConfig?: Record<string, unknown>;
   /**
-   * --model. Default 'claude-sonnet-4-5': a model the CLI prices ($3/$15 per MTok), so cost
-   * assertions are meaningful.
+   * --model. Default: none, so the CLI runs its own default model (claude-opus-5-5, $4/$20 per
+   * MTok by its own total_cost_usd), as a user who changes nothing does.
    */
   model?: string;
   /** --permission-mode. Default 'default' (our PreToolUse hooks are the gate; see facts doc). */
@@ -81,7 +81,7 @@ export function buildArgs(o: RunClaudeOptions, files: { settings?: string; mcp?:
   const args = ['-p', o.prompt, '--output-format', o.outputFormat ?? 'stream-json'];
   // stream-json in print mode requires --verbose (the CLI refuses otherwise).
   if ((o.outputFormat ?? 'stream-json') === 'stream-json') args.push('--verbose');
-  args.push('--model', o.model ?? 'claude-sonnet-4-5');
+  if (o.model !== undefined) args.push('--model', o.model);
   args.push('--permission-mode', o.permissionMode ?? 'default');
   if (o.maxTurns !== undefined) args.push('--max-turns', String(o.maxTurns));
   if (files.settings) args.push('--settings', files.settings);

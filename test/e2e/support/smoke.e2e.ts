@@ -39,8 +39,8 @@ describe('Claude Code against the fake Messages API (smoke)', function () {
     assert.equal(run.result.subtype, 'success');
     assert.equal(run.result.is_error, false);
     assert.equal(run.result.result, 'The file says smoke-canary-7731.');
-    // claude-sonnet-4-5 is priced $3 / $15 per MTok: 2200 in + 70 out.
-    assert.ok(Math.abs(Number(run.result.total_cost_usd) - (2200 * 3 + 70 * 15) / 1e6) < 1e-9, `cost ${String(run.result.total_cost_usd)}`);
+    // The CLI's default model (claude-opus-5-5) is priced $4 / $20 per MTok: 2200 in + 70 out.
+    assert.ok(Math.abs(Number(run.result.total_cost_usd) - (2200 * 4 + 70 * 20) / 1e6) < 1e-9, `cost ${String(run.result.total_cost_usd)}`);
 
     const results = api.toolResults();
     assert.equal(results.length, 1);

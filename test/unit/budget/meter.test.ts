@@ -16,6 +16,7 @@ function read(name: string): UsageTotals {
   return meter.totals();
 }
 
+const zero = () => ({ input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 });
 const FALLBACK = { input: 10, output: 50, cacheWrite5m: 12.5, cacheWrite1h: 20, cacheRead: 1 };
 
 describe('budget / meter', () => {
@@ -45,16 +46,43 @@ describe('budget / meter', () => {
     assert.equal(r.sidechain.tokens.total, 50_200);
   });
 
-  it('an unknown model without a fallback makes the reading uncertain, never $0 silently', () => {
+  it('an unknown model is estimated at the dearest rate of its provider, flagged, never $0 and never a freeze', () => {
     const r = meterReading({ usage: read('unknown-model.jsonl'), prices: DEFAULT_PRICES });
-    assert.equal(r.certain, false);
+    assert.equal(r.certain, true);
     assert.deepEqual(r.unknownModels, ['claude-nova-9-20270101']);
-    assert.match(r.uncertainReasons[0], /no price for model `claude-nova-9-20270101`/);
-    // Only Sonnet 4.6 G is priced: 1k×$3 + 1k×$15 = $0.018. `<synthetic>` (0 tokens) is not unknown.
-    assert.ok(Math.abs(r.usd - 0.018) < 1e-9);
+    assert.deepEqual(r.estimatedModels, ['claude-nova-9-20270101']);
     const nova = r.byModel.find((m) => m.model === 'claude-nova-9-20270101');
-    assert.equal(nova?.unpriced, true);
+    assert.equal(nova?.estimated, true);
+    assert.equal(nova?.estimatedFrom, 'claude');
+    // No line word in `nova`: the dearest Claude rates ($15 in, $75 out): 1k×$15 + 2k×$75 = $0.165; plus Sonnet 4.6 G $0.018.
+    assert.ok(Math.abs(r.usd - 0.183) < 1e-9, `usd ${r.usd}`);
     assert.equal(nova?.tokens.total, 3_000);
+  });
+
+  it('prefers the CLI\'s own figure over an estimate, and keeps what it priced exactly', () => {
+    const usage = read('unknown-model.jsonl');
+    assert.ok(Math.abs(meterReading({ usage, cliUsd: 0.05, prices: DEFAULT_PRICES }).usd - 0.05) < 1e-9);
+    // A CLI figure below what we priced exactly never lowers the spend.
+    assert.ok(Math.abs(meterReading({ usage, cliUsd: 0.001, prices: DEFAULT_PRICES }).usd - 0.018) < 1e-9);
+  });
+
+  it('with estimates off (budget.onUnknown: freeze) an unknown model makes the reading uncertain', () => {
+    const r = meterReading({ usage: read('unknown-model.jsonl'), prices: DEFAULT_PRICES, estimateUnknown: false });
+    assert.equal(r.certain, false);
+    assert.match(r.uncertainReasons[0], /no price for model `claude-nova-9-20270101`/);
+    assert.ok(Math.abs(r.usd - 0.018) < 1e-9);
+    assert.equal(r.byModel.find((m) => m.model === 'claude-nova-9-20270101')?.unpriced, true);
+  });
+
+  it('estimates a new model of a known line from that line: `claude-opus-9` at the dearest opus', () => {
+    const usage: UsageTotals = {
+      responses: 1, duplicateLines: 0,
+      byModel: [{ model: 'claude-opus-9', responses: 1, tokens: { input: 1_000_000, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 },
+        longContext: zero(), sidechain: zero(), sidechainLongContext: zero(), sidechainResponses: 0 }],
+    };
+    const r = meterReading({ usage, prices: DEFAULT_PRICES });
+    assert.equal(r.byModel[0]?.estimatedFrom, 'claude opus');
+    assert.equal(r.usd, 15);
   });
 
   it('an unknown model with a fallback is priced by it and still flagged', () => {

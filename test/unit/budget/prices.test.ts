@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { DEFAULT_PRICES, PriceTableError, findPrice, mergePrices, normaliseModelId } from '../../../src/core/budget';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_PRICES, PRICE_SOURCE, PriceTableError, findPrice, mergePrices, normaliseModelId } from '../../../src/core/budget';
 
 describe('budget / prices', () => {
   it('matches ids as Claude Code, Bedrock and Vertex write them', () => {
@@ -8,7 +9,7 @@ describe('budget / prices', () => {
       ['claude-sonnet-4-5-20250929[1m]', 'claude-sonnet-4-5'],
       ['claude-opus-4-6[1m]', 'claude-opus-4-6'],
       ['claude-opus-4-1', 'claude-opus-4-1'],
-      ['claude-opus-4-20250514', 'claude-opus-4'],
+      ['claude-opus-4-20250514', 'claude-opus-4-20250514'],
       ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'claude-sonnet-4-5'],
       ['claude-sonnet-4-5@20250929', 'claude-sonnet-4-5'],
       ['claude-3-5-haiku-20241022', 'claude-3-5-haiku'],
@@ -22,6 +23,12 @@ describe('budget / prices', () => {
     assert.equal(findPrice(DEFAULT_PRICES, 'claude-opus-4-9'), undefined);
     assert.equal(findPrice(DEFAULT_PRICES, 'claude-sonnet-4-9-20270101'), undefined);
     assert.equal(normaliseModelId('claude-opus-4-9-20270101'), 'claude-opus-4-9');
+  });
+
+  it('ships the pinned price database, which knows the CLI\'s default model', () => {
+    assert.equal(PRICE_SOURCE.version, (JSON.parse(readFileSync('node_modules/@pydantic/genai-prices/package.json', 'utf8')) as { version: string }).version);
+    assert.deepEqual(findPrice(DEFAULT_PRICES, 'claude-opus-5-5')?.price, { input: 4, output: 20, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.2 });
+    assert.equal(findPrice(DEFAULT_PRICES, 'claude-opus-4-20250514')?.price.input, 15);
   });
 
   it('ships the published list prices', () => {
