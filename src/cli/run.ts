@@ -17,6 +17,10 @@ import { PolicyError } from './policyContext';
 import { VERSION } from './version';
 import { openSink } from '../core/ledger/openSink';
 import { LedgerSync } from '../core/ledger/sync';
+// --- agent adapters (issue 13) ---
+import { resolveAgent } from '../core/agents/registry';
+import { modelFromArgs } from '../core/agents/adapter';
+// --- end agent adapters ---
 
 /**
  * Ships the finished trace to the ledger. A failure does not change the agent's exit code:
@@ -60,17 +64,17 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
     durability: { type: 'string' }, ledger: { type: 'string' },
   });
   if (values.approver && values['approve-none']) throw new UsageError('give either --approver CMD or --approve-none, not both');
-  const agentKind = values.agent ?? (/claude/i.test(path.basename(agentCmd[0])) ? 'claude-code' : undefined);
-  if (agentKind !== 'claude-code') {
-    throw new UsageError(`cannot tell which agent \`${agentCmd[0]}\` is; pass --agent claude-code (the only adapter so far)`);
-  }
+  // --- agent adapters (issue 13): --agent, else recognised from the command ---
+  const resolved = resolveAgent(agentCmd, values.agent);
+  if (!resolved.ok) throw new UsageError(resolved.reason);
+  const agentKind = resolved.adapter.kind;
+  // --- end agent adapters ---
   const timeoutSec = values['approval-timeout'] ? Number(values['approval-timeout']) : 540;
   if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new UsageError('--approval-timeout must be a positive number of seconds');
   if (values.durability && values.durability !== 'fsync' && values.durability !== 'none') throw new UsageError('--durability is fsync or none');
 
   const root = path.resolve(io.cwd, values.cwd ?? '.');
-  const modelIdx = agentCmd.indexOf('--model');
-  const modelId = modelIdx > 0 ? agentCmd[modelIdx + 1] ?? null : null;
+  const modelId = modelFromArgs(agentCmd.slice(1));
   await initShellParser({ wasmDir: __dirname });
 
   let lane;
@@ -90,6 +94,8 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
       durability: values.durability === 'none' ? 'none' : 'fsync',
       // Git hooks exec this very bundle; from sources (tsx) there is no bundle to exec.
       cliPath: __filename.endsWith('.js') ? __filename : undefined,
+      agentKind,
+      agentArgv: agentCmd,
     });
   } catch (err) {
     if (LaneError.is(err)) throw new PolicyError(err.reason);
@@ -122,10 +128,12 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
   if (killSwitch.early) killSwitch.apply();
 
   const [cmd, ...rest] = agentCmd;
+  const agentEnv: NodeJS.ProcessEnv = { ...process.env, ...lane.agentEnv() };
+  for (const name of lane.agentUnsetEnv()) delete agentEnv[name];
   const child = spawn(cmd, [...rest, ...lane.agentArgs()], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, ...lane.agentEnv() },
+    env: agentEnv,
   });
   const forward = (sig: NodeJS.Signals) => (): void => { child.kill(sig); };
   const onInt = forward('SIGINT');

@@ -16,7 +16,11 @@ import { TraceWriter } from '../trace/writer';
 import type { Supervisor } from '../trace/schema';
 import { SessionBroker, type BudgetGate } from './broker';
 import { HookServer } from '../agents/claude-code/hookServer';
-import { claudeSettings } from '../agents/claude-code/settings';
+// --- agent adapters (issue 13) — owned by src/core/agents ---
+import type { AgentKind } from '../agents/adapter';
+import { adapterFor } from '../agents/registry';
+import { agentHookRoutes } from '../agents/hookRoutes';
+// --- end agent adapters ---
 import type { StatusLinePayload } from '../agents/claude-code/payloads';
 import { SessionMeter, type BudgetSnapshot } from '../budget/sessionMeter';
 import { DEFAULT_PRICES, mergePrices } from '../budget/prices';
@@ -59,6 +63,9 @@ export interface LaneOptions {
   privateDir?: string;
   /** Absolute path of the bundled CLI (`dist/cli.js`): when given, git commits in the agent's env wait for the ack. */
   cliPath?: string;
+  /** Which agent CLI runs in the lane (default claude-code) and its command line (issue 13). */
+  agentKind?: AgentKind;
+  agentArgv?: string[];
 }
 
 export interface Lane {
@@ -78,6 +85,8 @@ export interface Lane {
   agentArgs(): string[];
   /** Environment for the agent process. */
   agentEnv(): Record<string, string>;
+  /** Variables to remove from the agent's environment (they would undo its private config). */
+  agentUnsetEnv(): string[];
   close(reason: string, exitCode: number | null): Promise<void>;
 }
 
@@ -174,6 +183,7 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
   };
   broker.onDidDecide(() => { void recordUsage(meter.snapshot); });
   let transcriptPath: string | undefined;
+  const adapter = adapterFor(opts.agentKind ?? 'claude-code', opts.agentArgv ?? []);
   const server = new HookServer({
     broker,
     agentSessionId: sessionId,
@@ -183,7 +193,11 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
       return opts.onStatusLine?.(p);
     },
     onTranscript: (p) => { transcriptPath = p; meter.setTranscript(p); },
-    extraRoutes: gitRoutes(broker),
+    extraRoutes: {
+      ...gitRoutes(broker),
+      // Other agents' fail-closed hook clients post here (src/core/agents/hookRoutes.ts).
+      ...(adapter.kind === 'claude-code' ? {} : agentHookRoutes(adapter, broker, sessionId.slice(0, 8))),
+    },
   });
   const url = await server.listen();
   // --- git hooks: core.hooksPath → <sessionDir>/git-hooks (src/core/git/hookScripts.ts) ---
@@ -191,14 +205,24 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     ? await setupLaneGitHooks({ sessionDir, workspaceRoot: root, cliPath: path.resolve(opts.cliPath), token: server.token })
     : undefined;
   // --- end git hooks ---
-  const settingsFile = path.join(sessionDir, 'settings.json');
-  const settings = claudeSettings({
-    baseUrl: url,
-    token: server.token,
-    hookTimeoutSeconds: opts.hookTimeoutSeconds ?? 600,
-    statusLineCommand: opts.statusLineCommand?.(url, server.token),
-  });
-  await fsp.writeFile(settingsFile, JSON.stringify(settings, null, 2), { mode: 0o600 });
+  // --- agent adapters (issue 13): the agent's private per-session config ---
+  let prepared;
+  try {
+    prepared = await adapter.prepare({
+      sessionId, sessionDir, workspaceRoot: root, hookBaseUrl: url, token: server.token,
+      hookTimeoutSeconds: opts.hookTimeoutSeconds ?? 600,
+      model: opts.modelId ? null : mission?.model ?? null,
+      statusLineCommand: opts.statusLineCommand?.(url, server.token),
+    });
+  } catch (err) {
+    // Nothing started yet: unwind what we opened and say why the agent cannot run here.
+    await server.close();
+    await trace.close().catch(() => undefined);
+    await fsp.rm(sessionDir, { recursive: true, force: true });
+    throw new LaneError(`${adapter.displayName} cannot start supervised: ${(err as { reason?: string }).reason ?? (err as Error).message}`);
+  }
+  const settingsFile = prepared.configFile;
+  // --- end agent adapters ---
   await broker.start();
 
   let closed = false;
@@ -213,12 +237,13 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
         await broker.unfreeze(by, `budget raised from $${from.toFixed(2)} to $${to.toFixed(2)}`);
       }
     },
-    agentArgs: () => {
-      const args = ['--settings', settingsFile, '--session-id', sessionId];
-      if (mission?.model && !opts.modelId) args.push('--model', mission.model);
-      return args;
-    },
-    agentEnv: () => ({ AGENTLANE_SESSION_ID: sessionId, ...(gitHooks ? gitHookEnv(gitHooks, url, process.env, opts.hookTimeoutSeconds) : {}) }),
+    agentArgs: () => [...prepared.args],
+    agentEnv: () => ({
+      ...prepared.env,
+      AGENTLANE_SESSION_ID: sessionId,
+      ...(gitHooks ? gitHookEnv(gitHooks, url, process.env, opts.hookTimeoutSeconds) : {}),
+    }),
+    agentUnsetEnv: () => [...prepared.unsetEnv],
     close: async (reason, exitCode) => {
       if (closed) return;
       closed = true;
@@ -230,10 +255,12 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
         // Keep the hook scripts: a process that still carries the lane's env then fails its
         // commits with "the session has ended" instead of committing without hooks. Everything
         // else (settings with the token, the git token) goes.
-        const keep = new Set(['git-hooks']);
+        // Same for the other agents' hook clients: without their token they can only deny.
+        const keep = new Set(['git-hooks', 'agent-hooks']);
         for (const entry of await fsp.readdir(sessionDir).catch(() => [] as string[])) {
           if (!keep.has(entry)) await fsp.rm(path.join(sessionDir, entry), { recursive: true, force: true });
         }
+        await fsp.rm(path.join(sessionDir, 'agent-hooks', 'auth-header'), { force: true });
       }
     },
   };

@@ -1,10 +1,14 @@
 /**
  * Gemini CLI's private per-session config. `GEMINI_CLI_HOME` relocates all of `~/.gemini` into
- * the session directory; our hooks go into the SYSTEM settings file
- * (`GEMINI_CLI_SYSTEM_SETTINGS_PATH`) because Gemini merges system settings last: they win over
- * a repository's `.gemini/settings.json` (`hooksConfig.enabled: false` measured to turn hooks
- * off otherwise). `hooksConfig.disabled` is a union across layers, so the hook's name is random
- * per session: a repository cannot name it in advance.
+ * the session directory; our hooks and switches go into that (user-level) settings file.
+ *
+ * Gemini merges a repository's `.gemini/settings.json` OVER user settings, and the only layer
+ * above it (system settings) must be owned by root in root-owned, non-writable directories
+ * (measured on 0.61: anything under /tmp is skipped with a warning), which a user's lane cannot
+ * provide. So a repository whose settings would turn our hooks off, load its `.env`, or run its
+ * own hook commands outside the policy is refused at start with the reason (`checkWorkspace`),
+ * and the agent can never write that file (builtin self-protection). `hooksConfig.disabled` is
+ * a union across layers, so the hook's name is random per session: a repo cannot name it.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
@@ -31,8 +35,11 @@ export async function prepareGemini(input: PrepareInput, argv: readonly string[]
   const post = await writeHookClient(hookDir, 'gemini-after-tool', { url: `${base}${routes.post}`, token: input.token, maxSeconds: 10, recordOnly: true });
   files.push(...pre.files, ...post.files);
 
+  const problem = await checkWorkspace(input.workspaceRoot);
+  if (problem) throw new AgentConfigError(problem);
+
   const hookName = `agentlane-${randomBytes(6).toString('hex')}`;
-  const system = {
+  const ours = {
     hooksConfig: { enabled: true },
     hooks: {
       BeforeTool: [{ matcher: '.*', hooks: [{ name: hookName, type: 'command', command: pre.command, timeout: input.hookTimeoutSeconds * 1000 }] }],
@@ -42,11 +49,8 @@ export async function prepareGemini(input: PrepareInput, argv: readonly string[]
     // agent runs would see those secrets.
     advanced: { ignoreLocalEnv: true },
   };
-  const systemFile = path.join(input.sessionDir, 'gemini-system-settings.json');
-  await fsp.writeFile(systemFile, JSON.stringify(system, null, 2), { mode: 0o600 });
-  files.push(systemFile);
 
-  // The user's login comes along; their hooks do not (the system file would add to them).
+  // The user's login and preferences come along; their hooks do not (they run unsupervised).
   const userDot = path.join(input.userHome ?? os.homedir(), '.gemini');
   const user = await readJsonObject(path.join(userDot, 'settings.json'));
   delete user.hooks;
@@ -56,7 +60,9 @@ export async function prepareGemini(input: PrepareInput, argv: readonly string[]
     user.security = { ...security, auth: { ...security.auth, selectedType: 'gemini-api-key' } };
   }
   const userFile = path.join(dotGemini, 'settings.json');
-  await fsp.writeFile(userFile, JSON.stringify(user, null, 2), { mode: 0o600 });
+  const advanced = (user.advanced ?? {}) as Record<string, unknown>;
+  const merged = { ...user, hooksConfig: ours.hooksConfig, hooks: ours.hooks, advanced: { ...advanced, ...ours.advanced } };
+  await fsp.writeFile(userFile, JSON.stringify(merged, null, 2), { mode: 0o600 });
   files.push(userFile);
   for (const f of LOGIN_FILES) {
     const from = path.join(userDot, f);
@@ -73,16 +79,59 @@ export async function prepareGemini(input: PrepareInput, argv: readonly string[]
     args,
     env: {
       GEMINI_CLI_HOME: home,
-      GEMINI_CLI_SYSTEM_SETTINGS_PATH: systemFile,
       // Hooks only run in a trusted folder.
       GEMINI_CLI_TRUST_WORKSPACE: 'true',
       // Otherwise Gemini relaunches itself and the parent ignores SIGTERM: the lane could not stop it.
       GEMINI_CLI_NO_RELAUNCH: 'true',
     },
-    unsetEnv: ['GEMINI_CLI_SYSTEM_DEFAULTS_PATH'],
+    // A system settings file could undo ours; Gemini only honours root-owned ones, but say so anyway.
+    unsetEnv: ['GEMINI_CLI_SYSTEM_SETTINGS_PATH', 'GEMINI_CLI_SYSTEM_DEFAULTS_PATH'],
     files,
-    configFile: systemFile,
+    configFile: userFile,
   };
+}
+
+export class AgentConfigError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'AgentConfigError';
+  }
+  static is(e: unknown): e is AgentConfigError {
+    return e instanceof AgentConfigError;
+  }
+}
+
+/**
+ * Why the repository's Gemini settings rule out a supervised session, or undefined. Unreadable
+ * or non-JSON settings are a reason too: we cannot tell what Gemini would make of them.
+ */
+export async function checkWorkspace(workspaceRoot: string): Promise<string | undefined> {
+  const file = path.join(workspaceRoot, '.gemini', 'settings.json');
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}); Gemini would apply it over Agent Lane's hooks`;
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(stripJsonComments(text));
+  } catch {
+    return `${file} is not JSON Agent Lane can read; Gemini would apply it over Agent Lane's hooks — fix or remove it`;
+  }
+  const s = (v && typeof v === 'object' ? v : {}) as Record<string, Record<string, unknown> | undefined>;
+  const found: string[] = [];
+  if (s.hooksConfig && Object.keys(s.hooksConfig).length > 0) found.push('`hooksConfig` (can turn Agent Lane\'s hooks off)');
+  if (s.hooks && Object.keys(s.hooks).length > 0) found.push('`hooks` (commands Gemini would run outside the policy)');
+  if (s.advanced && 'ignoreLocalEnv' in s.advanced && s.advanced.ignoreLocalEnv !== true) found.push('`advanced.ignoreLocalEnv` (would load the workspace .env into the agent)');
+  if (found.length === 0) return undefined;
+  return `the repository's ${file} sets ${found.join(', ')}; Gemini applies it over Agent Lane's settings, so no supervised Gemini session starts here — remove those keys`;
+}
+
+/** Gemini accepts // and /* *\/ comments in settings.json. */
+function stripJsonComments(text: string): string {
+  return text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '');
 }
 
 async function readJsonObject(file: string): Promise<Record<string, unknown>> {
