@@ -7,7 +7,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One scripted model turn: one tool call, or a final text. */
-export type AgentTurn = { tool: string; args: Record<string, unknown> } | { text: string };
+export type AgentTurn = ({ tool: string; args: Record<string, unknown> } | { text: string }) & {
+  /** Hold the answer this long (lets a test act between two tool calls). */
+  delayMs?: number;
+};
 
 export interface FakeModel {
   url: string;
@@ -55,6 +58,11 @@ function sse(res: http.ServerResponse, events: Array<{ event?: string; data: unk
   res.end();
 }
 
+function later(ms: number | undefined, fn: () => void): void {
+  if (ms) setTimeout(fn, ms);
+  else fn();
+}
+
 // ---------------------------------------------------------------- Gemini
 
 export async function startFakeGemini(script: AgentTurn[]): Promise<FakeModel> {
@@ -68,6 +76,7 @@ export async function startFakeGemini(script: AgentTurn[]): Promise<FakeModel> {
     const step: AgentTurn = main && turn < script.length ? script[turn++] : { text: main ? 'done' : '{"reasoning":"ok","next_speaker":"user"}' };
     const parts = 'tool' in step ? [{ functionCall: { name: step.tool, args: step.args } }] : [{ text: step.text }];
     const chunk = { candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }], usageMetadata: usage, modelVersion: model };
+    later(step.delayMs, () => {
     if (u.includes(':countTokens')) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ totalTokens: 100 }));
@@ -76,6 +85,7 @@ export async function startFakeGemini(script: AgentTurn[]): Promise<FakeModel> {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(chunk));
     }
+    });
   });
   return { url, bodies, turns: () => turn, allText: () => bodies.join('\n'), close: closer(server) };
 }
@@ -112,11 +122,11 @@ export async function startFakeResponses(script: AgentTurn[]): Promise<FakeModel
     }
     const usage = { input_tokens: 100, input_tokens_details: { cached_tokens: 0 }, output_tokens: 20, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 120 };
     const response = { id, object: 'response', model: parsed.model ?? 'gpt-5.5', status: 'completed', output: [item], usage };
-    sse(res, [
+    later(step.delayMs, () => sse(res, [
       { event: 'response.created', data: { type: 'response.created', response: { ...response, status: 'in_progress', output: [] } } },
       { event: 'response.output_item.done', data: { type: 'response.output_item.done', output_index: 0, item } },
       { event: 'response.completed', data: { type: 'response.completed', response } },
-    ]);
+    ]));
   });
   return { url, bodies, turns: () => turn, allText: () => bodies.join('\n'), close: closer(server) };
 }

@@ -38,8 +38,8 @@ export interface AgentRunOptions {
   laneArgs?: string[];
   /** Extra agent options. */
   agentArgs?: string[];
-  /** SIGKILL the lane (broker and all) once the trace holds this many decisions. */
-  killLaneAfterDecisions?: number;
+  /** SIGKILL the lane (broker and all) once the trace holds this many tool results. */
+  killLaneAfterResults?: number;
   timeoutMs?: number;
 }
 
@@ -86,10 +86,10 @@ function traceFileIn(dir: string): string | undefined {
   }
 }
 
-function decisionsSoFar(dir: string): number {
+function resultsSoFar(dir: string): number {
   const f = traceFileIn(dir);
   if (!f) return 0;
-  return fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.includes('"event":"tool.decision"')).length;
+  return fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.includes('"event":"tool.result"')).length;
 }
 
 export async function runAgentLane(o: AgentRunOptions): Promise<AgentRun> {
@@ -124,13 +124,13 @@ export async function runAgentLane(o: AgentRunOptions): Promise<AgentRun> {
     else fs.rmSync(d.root, { recursive: true, force: true });
   };
 
-  if (o.killLaneAfterDecisions !== undefined) {
-    while (!exited && decisionsSoFar(d.traces) < o.killLaneAfterDecisions) await sleep(10);
+  if (o.killLaneAfterResults !== undefined) {
+    while (!exited && resultsSoFar(d.traces) < o.killLaneAfterResults) await sleep(10);
     // Only the lane process: the CLI it started lives on, its hooks now find no broker.
     if (!exited) process.kill(pid, 'SIGKILL');
   }
   let exitCode = await exit;
-  if (o.killLaneAfterDecisions !== undefined) {
+  if (o.killLaneAfterResults !== undefined) {
     // Wait for the orphaned CLI (still in the group) to finish its script on its own.
     for (let i = 0; i < 1500; i++) {
       try { process.kill(-pid, 0); } catch { break; }
