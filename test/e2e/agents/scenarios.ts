@@ -65,10 +65,11 @@ export const SCENARIOS: Scenario[] = [
     name: 'a patch that also touches a denied path is denied as a whole',
     files: SECRET_FILES,
     script: {
-      gemini: (d) => [{ tool: 'replace', args: { file_path: abs(d, '.env'), old_string: 'API', new_string: 'X', instruction: 'rename the key' } }],
+      // Gemini refuses .env paths on its own before any hook: a denied path it does not know is used.
+      gemini: (d) => [{ tool: 'replace', args: { file_path: abs(d, 'secrets/key'), old_string: 'KEY', new_string: 'X', instruction: 'rename the key' } }],
       codex: () => [{ tool: 'apply_patch', args: patch('*** Add File: src/fine.ts\n+x\n*** Update File: .env\n@@\n-API_TOKEN=x\n+API_TOKEN=y\n') }],
     },
-    expect: { decisions: [{ decision: 'deny', rule: /paths\.deny/ }], absent: ['src/fine.ts'], files: { '.env': SECRET_FILES['.env'] } },
+    expect: { decisions: [{ decision: 'deny', rule: /paths\.deny/ }], absent: ['src/fine.ts'], files: { '.env': SECRET_FILES['.env'], 'secrets/key': SECRET_FILES['secrets/key'] } },
   },
   {
     name: 'egress to a host the policy does not allow is denied',
