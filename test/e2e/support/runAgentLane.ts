@@ -41,6 +41,8 @@ export interface AgentRunOptions {
   /** SIGKILL the lane (broker and all) once the trace holds this many tool results. */
   killLaneAfterResults?: number;
   timeoutMs?: number;
+  /** The lane is expected to refuse to start: hand back the run without a trace. */
+  allowNoTrace?: boolean;
 }
 
 export interface AgentRun {
@@ -142,7 +144,13 @@ export async function runAgentLane(o: AgentRunOptions): Promise<AgentRun> {
   killGroup(pid);
 
   const traceFile = traceFileIn(d.traces);
-  if (!traceFile) {
+  if (!traceFile || (o.allowNoTrace && fs.statSync(traceFile).size === 0)) {
+    if (o.allowNoTrace) {
+      return {
+        exitCode, stdout, stderr, trace: [], verify: { ok: false, firstBadSeq: 0, kind: 'truncated', line: 0, message: 'no trace', sessionId: null },
+        dirs: d, model, decisions: () => [], file: (rel) => path.join(d.ws, rel), cleanup,
+      };
+    }
     await cleanup();
     throw new Error(`no trace (exit ${String(exitCode)}):\n${stderr.slice(-3000)}`);
   }
