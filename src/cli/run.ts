@@ -20,6 +20,7 @@ import { LedgerSync } from '../core/ledger/sync';
 // --- agent adapters (issue 13) ---
 import { resolveAgent } from '../core/agents/registry';
 import { modelFromArgs } from '../core/agents/adapter';
+import { detectAgentVersion } from '../core/agents/version';
 // --- end agent adapters ---
 
 /**
@@ -75,6 +76,7 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
 
   const root = path.resolve(io.cwd, values.cwd ?? '.');
   const modelId = modelFromArgs(agentCmd.slice(1));
+  const agentVersion = await detectAgentVersion(agentCmd, resolved.adapter);
   await initShellParser({ wasmDir: __dirname });
 
   let lane;
@@ -86,7 +88,7 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
       missionFile: values.mission ? path.resolve(io.cwd, values.mission) : undefined,
       traceDir: path.resolve(io.cwd, values['trace-dir'] ?? defaultTraceDir()),
       supervisor: values.supervisor ? parseSupervisor(values.supervisor) : supervisorFromGit(root),
-      agent: { name: agentKind, version: 'unknown' },
+      agent: { name: agentKind, version: agentVersion ?? 'unknown' },
       extensionVersion: VERSION,
       modelId,
       approvalTimeoutMs: timeoutSec * 1000,

@@ -20,6 +20,7 @@ import { HookServer } from '../agents/claude-code/hookServer';
 import type { AgentKind } from '../agents/adapter';
 import { adapterFor } from '../agents/registry';
 import { agentHookRoutes } from '../agents/hookRoutes';
+import { checkCatalog } from '../agents/catalog';
 // --- end agent adapters ---
 import type { StatusLinePayload } from '../agents/claude-code/payloads';
 import { SessionMeter, type BudgetSnapshot } from '../budget/sessionMeter';
@@ -125,6 +126,15 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
   if (mission?.model && opts.modelId && opts.modelId !== mission.model) {
     throw new LaneError(`mission ${mission.id} pins model \`${mission.model}\`, but the agent was asked for \`${opts.modelId}\``);
   }
+
+  // --- agent adapters (issue 13): the approved-agent catalog decides before anything opens ---
+  const catalog = checkCatalog(stack.layers, {
+    kind: opts.agentKind ?? 'claude-code',
+    version: opts.agent.version === 'unknown' ? undefined : opts.agent.version,
+    model: opts.modelId ?? mission?.model ?? null,
+  });
+  if (!catalog.ok) throw new LaneError(`${catalog.reason}; no session starts`);
+  // --- end agent adapters ---
 
   let prices;
   try {

@@ -41,6 +41,8 @@ export interface AgentRunOptions {
   /** SIGKILL the lane (broker and all) once the trace holds this many tool results. */
   killLaneAfterResults?: number;
   timeoutMs?: number;
+  /** Managed policy layer (YAML); default none. */
+  managedPolicy?: string;
   /** The lane is expected to refuse to start: hand back the run without a trace. */
   allowNoTrace?: boolean;
 }
@@ -99,7 +101,9 @@ export async function runAgentLane(o: AgentRunOptions): Promise<AgentRun> {
   writeWorkspace(d, o.policy, o.files ?? {});
   const model = o.kind === 'gemini' ? await startFakeGemini(o.script(d)) : await startFakeResponses(o.script(d));
   const cmd = agentCommand(o.kind, model.url, 'go', o.agentArgs);
-  const laneArgs = ['run', '--cwd', d.ws, '--trace-dir', d.traces, '--managed', 'none', '--supervisor', SUPERVISOR, '--approve-none', ...(o.laneArgs ?? [])];
+  const managed = o.managedPolicy === undefined ? 'none' : path.join(d.scratch, 'managed-policy.yaml');
+  if (o.managedPolicy !== undefined) fs.writeFileSync(managed, o.managedPolicy);
+  const laneArgs = ['run', '--cwd', d.ws, '--trace-dir', d.traces, '--managed', managed, '--supervisor', SUPERVISOR, '--approve-none', ...(o.laneArgs ?? [])];
   const child = spawn(process.execPath, [CLI_JS, ...laneArgs, '--', ...cmd.argv], {
     cwd: d.ws,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: d.home, TMPDIR: d.tmp, LANG: 'C.UTF-8', ...cmd.env },
