@@ -1,6 +1,7 @@
 // The shared scenario table (scenarios.ts) run with the real Gemini CLI and the real Codex CLI
 // under `agentlane run`, against local fake model servers started by the tests.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { CLI_JS } from '../support/lane';
 import { agentBin, agentInstalled, describeAgentRun, runAgentLane, type AgentRun, type OtherAgent } from '../support/runAgentLane';
@@ -41,6 +42,10 @@ for (const kind of ['gemini', 'codex'] as OtherAgent[]) {
           }
           for (const rel of sc.expect.absent ?? []) assert.ok(!fs.existsSync(r.file(rel)), `${rel} exists\n${why}`);
           for (const m of sc.expect.neverSent ?? []) assert.ok(!r.model.allText().includes(m), `${m} reached the model\n${why}`);
+          if (sc.expect.commits !== undefined) {
+            const n = Number(execFileSync('git', ['-C', r.dirs.ws, 'rev-list', '--count', 'HEAD'], { encoding: 'utf8' }).trim());
+            assert.equal(n, sc.expect.commits, why);
+          }
           // The CLI got at least one model turn: the scenario really ran through the agent.
           assert.ok(r.model.turns() >= 1, why);
         } finally {

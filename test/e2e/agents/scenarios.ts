@@ -17,6 +17,8 @@ export interface Expect {
   absent?: string[];
   /** Markers that must never appear in anything the CLI sent to the model. */
   neverSent?: string[];
+  /** Commits on HEAD afterwards (the workspace starts with one). */
+  commits?: number;
 }
 
 export interface Scenario {
@@ -88,6 +90,21 @@ export const SCENARIOS: Scenario[] = [
       codex: () => [shell('codex', 'env')],
     },
     expect: { decisions: [{ decision: 'allow' }], neverSent: [ENV_MARKER] },
+  },
+  {
+    name: 'a commit waits for the supervisor\'s acknowledgement (none given headless: no commit)',
+    files: SECRET_FILES,
+    script: {
+      gemini: (d) => [
+        { tool: 'write_file', args: { file_path: abs(d, 'src/ok.ts'), content: 'ok\n' } },
+        shell('gemini', `git -C ${d.ws} add -A && git -C ${d.ws} commit -qm agent-commit`),
+      ],
+      codex: (d) => [
+        { tool: 'apply_patch', args: patch('*** Add File: src/ok.ts\n+ok\n') },
+        shell('codex', `git -C ${d.ws} add -A && git -C ${d.ws} commit -qm agent-commit`),
+      ],
+    },
+    expect: { files: { 'src/ok.ts': 'ok\n' }, commits: 1 },
   },
   {
     name: 'broker killed mid-session ⇒ nothing runs afterwards',
