@@ -63,6 +63,26 @@ let body = ''; process.stdin.on('data', (c) => body += c); process.stdin.on('end
   return `node ${file}`;
 }
 
+/** A bash `/dev/tcp` client (no curl process): the other option measured, not shipped. */
+function bashTcpClient(dir: string, url: string, headersFile: string): string {
+  const u = new URL(url);
+  const file = path.join(dir, 'bash-client.sh');
+  fs.writeFileSync(file, `#!/bin/bash
+deny() { printf 'Agent Lane: %s\\n' "$1" >&2; exit 2; }
+auth=$(cat ${JSON.stringify(headersFile)}) || deny "no token"
+body=$(cat)
+exec 3<>/dev/tcp/${u.hostname}/${u.port} || deny "broker down"
+printf 'POST ${u.pathname} HTTP/1.1\\r\\nHost: x\\r\\n%s\\r\\nContent-Type: application/json\\r\\nContent-Length: %d\\r\\nConnection: close\\r\\n\\r\\n%s' "$auth" "\${#body}" "$body" >&3
+IFS= read -r -t 30 status <&3 || deny "no answer"
+case "$status" in "HTTP/1.1 200"*) ;; *) deny "bad status";; esac
+while IFS= read -r -t 30 line <&3 && [ "$line" != $'\\r' ]; do :; done
+IFS= read -r -t 30 answer <&3
+[ "$answer" = allow ] && exit 0
+deny "$answer"
+`);
+  return `/bin/bash ${file}`;
+}
+
 export async function benchAgentHooks(): Promise<BenchRow[]> {
   await initShellParser();
   const root = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'al-bench-hooks-'));
@@ -110,6 +130,8 @@ export async function benchAgentHooks(): Promise<BenchRow[]> {
     const headers = path.join(gemini.sessionDir, 'agent-hooks', 'auth-header');
     const node = nodeClient(root, `${gemini.server.url}${agentRoutes('gemini').pre}`, headers);
     out.push(...rows('gemini (Node client, rejected)', await sample(() => runCommand(node, gPayload))));
+    const bash = bashTcpClient(root, `${gemini.server.url}${agentRoutes('gemini').pre}`, headers);
+    out.push(...rows('gemini (bash /dev/tcp client, not shipped)', await sample(() => runCommand(bash, gPayload))));
     out.push(...rows('baseline: empty command hook (spawn only)', await sample(() => runCommand('cat >/dev/null', gPayload)), 'what any command hook costs'));
   } finally {
     for (const l of lanes) await l.close('bench over', 0);
