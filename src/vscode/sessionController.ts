@@ -115,7 +115,8 @@ export class SessionController extends Disposable {
     const title = lane.mission ? `${lane.mission.id}: ${lane.mission.title}` : path.basename(root);
     const [shell, ...shellArgs] = agentCommand().split(/\s+/).filter(Boolean);
     const terminal = vscode.window.createTerminal({
-      name: `Agent Lane · ${title}`,
+      // The terminal names the agent and the version it reported (issue 13).
+      name: `Agent Lane · ${title} · ${resolved.adapter.displayName} ${agentVersion ?? '(version unknown)'}`,
       shellPath: shell,
       shellArgs: [...shellArgs, ...lane.agentArgs(), ...agentArgs()],
       cwd: root,
