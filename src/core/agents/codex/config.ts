@@ -9,6 +9,9 @@
  * from layers Codex loads, and the private CODEX_HOME marks no project trusted, so a
  * repository's `.codex/config.toml` (its hooks and a `[features] hooks=false`) is not loaded.
  * `-c features.hooks=true` on the command line outranks every file, as a second lock.
+ *
+ * Hook timeout: measured, Codex 0.171 waits out a 75 s hook with `timeout = 600` (no hidden
+ * cap), so an approval can wait inside the hook; curl still gives up 5 s before the timeout.
  */
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
