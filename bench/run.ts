@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   // Benchmarks owned by later pieces register themselves when their files exist.
   for (const [name, file, fn] of [
     ['ledger', './ledger', 'benchLedger'], ['session', './session', 'benchSession'], ['load', './load', 'benchLoad'],
-    ['package', './package', 'benchPackage'], ['sandbox', './sandbox', 'benchSandbox'],
+    ['package', './package', 'benchPackage'], ['sandbox', './sandbox', 'benchSandbox'], ['agent-hooks', './agentHooks', 'benchAgentHooks'],
   ] as const) {
     const run = await optional(file, fn);
     if (run) BENCHES.push({ name, run });

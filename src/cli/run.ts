@@ -19,6 +19,11 @@ import { openSink } from '../core/ledger/openSink';
 import { LedgerSync } from '../core/ledger/sync';
 import { LedgerError } from '../core/ledger/errors';
 import { resolveLedgerAddress } from '../core/ledger/secrets';
+// --- agent adapters (issue 13) ---
+import { resolveAgent } from '../core/agents/registry';
+import { modelFromArgs } from '../core/agents/adapter';
+import { detectAgentVersion } from '../core/agents/version';
+// --- end agent adapters ---
 
 /**
  * Ships the finished trace to the ledger. A failure does not change the agent's exit code:
@@ -65,17 +70,18 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
   const ledger = await resolveLedgerAddress({ flag: values.ledger, file: values['ledger-file'] && path.resolve(io.cwd, values['ledger-file']), env: process.env })
     .catch((err: unknown) => { throw LedgerError.is(err) ? new UsageError(err.message) : err; });
   if (values.approver && values['approve-none']) throw new UsageError('give either --approver CMD or --approve-none, not both');
-  const agentKind = values.agent ?? (/claude/i.test(path.basename(agentCmd[0])) ? 'claude-code' : undefined);
-  if (agentKind !== 'claude-code') {
-    throw new UsageError(`cannot tell which agent \`${agentCmd[0]}\` is; pass --agent claude-code (the only adapter so far)`);
-  }
+  // --- agent adapters (issue 13): --agent, else recognised from the command ---
+  const resolved = resolveAgent(agentCmd, values.agent);
+  if (!resolved.ok) throw new UsageError(resolved.reason);
+  const agentKind = resolved.adapter.kind;
+  // --- end agent adapters ---
   const timeoutSec = values['approval-timeout'] ? Number(values['approval-timeout']) : 540;
   if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new UsageError('--approval-timeout must be a positive number of seconds');
   if (values.durability && values.durability !== 'fsync' && values.durability !== 'none') throw new UsageError('--durability is fsync or none');
 
   const root = path.resolve(io.cwd, values.cwd ?? '.');
-  const modelIdx = agentCmd.indexOf('--model');
-  const modelId = modelIdx > 0 ? agentCmd[modelIdx + 1] ?? null : null;
+  const modelId = modelFromArgs(agentCmd.slice(1));
+  const agentVersion = await detectAgentVersion(agentCmd, resolved.adapter);
   await initShellParser({ wasmDir: __dirname });
 
   let lane;
@@ -87,7 +93,7 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
       missionFile: values.mission ? path.resolve(io.cwd, values.mission) : undefined,
       traceDir: path.resolve(io.cwd, values['trace-dir'] ?? defaultTraceDir()),
       supervisor: values.supervisor ? parseSupervisor(values.supervisor) : supervisorFromGit(root),
-      agent: { name: agentKind, version: 'unknown' },
+      agent: { name: agentKind, version: agentVersion ?? 'unknown' },
       extensionVersion: VERSION,
       modelId,
       approvalTimeoutMs: timeoutSec * 1000,
@@ -98,6 +104,8 @@ async function runLane(args: string[], io: Io, killSwitch: { early: boolean; app
       ledgerUrl: ledger?.url,
       // The ledger's directory and the file holding its address are the lane's, never the agent's.
       laneDirs: [...ledgerDirs(ledger?.url, io.cwd), ...(values['ledger-file'] ? [path.resolve(io.cwd, values['ledger-file'])] : [])],
+      agentKind,
+      agentArgv: agentCmd,
     });
   } catch (err) {
     if (LaneError.is(err)) throw new PolicyError(err.reason);

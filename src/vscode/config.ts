@@ -20,6 +20,14 @@ export function agentCommand(): string {
   return section().get<string>(Settings.agentCommand, 'claude') || 'claude';
 }
 
+/**
+ * Which adapter supervises the agent command: `auto` recognises it from the command. Machine-
+ * overridable like the command itself, so a repository cannot swap the hooks around its agent.
+ */
+export function agentKind(): string {
+  return section().get<string>(Settings.agentKind, 'auto') || 'auto';
+}
+
 /** Extra arguments for the agent command, kept as a list so prompts with spaces survive. */
 export function agentArgs(): string[] {
   const v = section().get<unknown>('agent.args', []);

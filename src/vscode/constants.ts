@@ -29,6 +29,7 @@ export const Settings = {
   section: 'agentLane',
   managedPolicyFile: 'managedPolicyFile',
   agentCommand: 'agent.command',
+  agentKind: 'agent.kind',
 } as const;
 
 export const DIAGNOSTIC_COLLECTION = 'agentlane';

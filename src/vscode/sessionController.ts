@@ -9,7 +9,11 @@ import * as path from 'node:path';
 import { openLane, LaneError, type Lane } from '../core/session/lane';
 import type { ApprovalAnswer, DecisionRecord, PendingApproval } from '../core/session/types';
 import { Disposable, DisposableStore } from './lifecycle';
-import { agentArgs, agentCommand } from './config';
+import { agentArgs, agentCommand, agentKind } from './config';
+// --- agent adapters (issue 13) ---
+import { resolveAgent } from '../core/agents/registry';
+import { detectAgentVersion } from '../core/agents/version';
+// --- end agent adapters ---
 import { formatPerson, supervisorIdentity } from './identity';
 import type { PolicyService } from './policyService';
 
@@ -71,6 +75,15 @@ export class SessionController extends Disposable {
     const storage = this.context.globalStorageUri.fsPath;
     const cli = path.join(this.context.extensionPath, 'dist', 'cli.js');
     let lane: Lane;
+    // --- agent adapters (issue 13): which CLI, and the version it reports ---
+    const agentArgv = [...agentCommand().split(/\s+/).filter(Boolean), ...agentArgs()];
+    const resolved = resolveAgent(agentArgv, agentKind());
+    if (!resolved.ok) {
+      void vscode.window.showErrorMessage(`Agent Lane: session not started — ${resolved.reason} (setting agentLane.agent.kind)`);
+      return undefined;
+    }
+    const agentVersion = await detectAgentVersion(agentArgv, resolved.adapter);
+    // --- end agent adapters ---
     try {
       lane = await openLane({
         workspaceRoot: root,
@@ -78,7 +91,9 @@ export class SessionController extends Disposable {
         missionFile,
         traceDir: path.join(storage, 'traces'),
         supervisor: supervisorIdentity(root),
-        agent: { name: 'claude-code', version: 'unknown' },
+        agent: { name: resolved.adapter.kind, version: agentVersion ?? 'unknown' },
+        agentKind: resolved.adapter.kind,
+        agentArgv,
         extensionVersion: String(this.context.extension.packageJSON.version ?? '0.0.0'),
         statusLineCommand: (url, token) => statusLineCommand(cli, url, token),
         onStatusLine: () => this.statusText(),
@@ -103,7 +118,8 @@ export class SessionController extends Disposable {
     const title = lane.mission ? `${lane.mission.id}: ${lane.mission.title}` : path.basename(root);
     const launch = lane.agentCommand([...agentCommand().split(/\s+/).filter(Boolean), ...agentArgs()], { interactive: true });
     const terminal = vscode.window.createTerminal({
-      name: `Agent Lane · ${title}`,
+      // The terminal names the agent and the version it reported.
+      name: `Agent Lane · ${title} · ${resolved.adapter.displayName} ${agentVersion ?? '(version unknown)'}`,
       shellPath: launch.file,
       shellArgs: launch.args,
       cwd: root,

@@ -95,6 +95,15 @@ export const commitsSchema = z.strictObject({
   requireAck: z.boolean().optional(),
 });
 
+/** One approved agent CLI (issue 13): which CLI, which versions (a semver range), which models (globs). */
+export const agentEntrySchema = z.strictObject({
+  kind: z.enum(['claude-code', 'gemini', 'codex']).describe('the agent CLI'),
+  versions: z.string().min(1).optional()
+    .describe('semver range of approved versions, e.g. ">=0.61.0 <0.62.0" (default: any)'),
+  models: z.array(z.string().min(1)).optional()
+    .describe('approved model ids, globs allowed, e.g. ["gemini-2.5-*"] (default: any)'),
+});
+
 export const policySchema = z.strictObject({
   version: z.literal(1, { error: 'version must be 1' }),
   mode: modeSchema.optional(),
@@ -110,6 +119,8 @@ export const policySchema = z.strictObject({
     .describe('on (default): the agent runs in an OS sandbox from this policy; off: no sandbox (recorded and shown); required: no layer may turn it off'),
   model: modelSectionSchema.optional()
     .describe('model traffic through the session\'s gateway: allowed models, upstream, prompt redaction'),
+  agents: z.array(agentEntrySchema).optional()
+    .describe('approved-agent catalog: only these CLIs, versions and models start a session (every layer that has one must approve the agent)'),
   prices: priceOverridesSchema.optional()
     .describe('price table overrides (USD per million tokens) for the budget meter: { models: { <id>: {input, output, cacheWrite5m, cacheWrite1h, cacheRead} }, fallback }'),
 });

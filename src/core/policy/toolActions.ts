@@ -19,6 +19,8 @@ const globInput = z.object({ pattern: z.string().min(1), path: z.string().option
 const grepInput = z.object({ pattern: z.string(), path: z.string().optional(), glob: z.string().optional() });
 const webFetchInput = z.object({ url: z.string().min(1) });
 const webSearchInput = z.object({ query: z.string() });
+// Agent-neutral: a patch that touches several files (Codex apply_patch, parsed by its adapter).
+const applyPatchInput = z.object({ files: z.array(z.string().min(1)).min(1) });
 const agentInput = z.object({ description: z.string().optional(), prompt: z.string().optional(), subagent_type: z.string().optional() });
 
 export type ToolActionsResult =
@@ -64,6 +66,12 @@ export function toolActions(req: ToolRequest, deps: ToolActionDeps): ToolActions
       const v = parse(filePath);
       if (fail(v)) return { ok: false, error: v };
       return { ok: true, known: true, actions: [{ kind: 'file.write', path: v.file_path, via: tool }] };
+    }
+    case 'ApplyPatch': {
+      // Every file a patch adds, updates, deletes or moves (both ends) is a write of that path.
+      const v = parse(applyPatchInput);
+      if (fail(v)) return { ok: false, error: v };
+      return { ok: true, known: true, actions: v.files.map((p) => ({ kind: 'file.write' as const, path: p, via: 'ApplyPatch' })) };
     }
     case 'NotebookEdit': {
       const v = parse(notebookPath);

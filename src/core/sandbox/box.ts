@@ -180,6 +180,11 @@ export class Box {
     return ['/bin/sh', '-c', join, 'agentlane-launch', String(procs.length), ...procs, ...inner];
   }
 
+  /** Files the lane wrote into a writable area that the agent may read but not change (its own config). */
+  protect(files: readonly string[]): void {
+    for (const f of files) this.profile.readOnly.push({ path: f, why: 'the agent\'s own supervised config (built-in)' });
+  }
+
   /** Kills everything still inside the box (background jobs, daemons) — the session is over. */
   async killAll(): Promise<void> {
     await this.group?.kill();

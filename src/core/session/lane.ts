@@ -23,7 +23,10 @@ import { TraceWriter } from '../trace/writer';
 import type { Supervisor } from '../trace/schema';
 import { SessionBroker, type BudgetGate } from './broker';
 import { HookServer } from '../agents/claude-code/hookServer';
-import { claudeSettings } from '../agents/claude-code/settings';
+import type { AgentKind } from '../agents/adapter';
+import { adapterFor } from '../agents/registry';
+import { agentHookRoutes } from '../agents/hookRoutes';
+import { checkCatalog } from '../agents/catalog';
 import type { StatusLinePayload } from '../agents/claude-code/payloads';
 import { SessionMeter, type BudgetSnapshot } from '../budget/sessionMeter';
 import { DEFAULT_PRICES, mergePrices } from '../budget/prices';
@@ -80,6 +83,9 @@ export interface LaneOptions {
   laneDirs?: string[];
   /** The ledger address: its credentials never reach the agent's environment. */
   ledgerUrl?: string;
+  /** Which agent CLI runs in the lane (default claude-code) and its command line. */
+  agentKind?: AgentKind;
+  agentArgv?: string[];
 }
 
 export interface AgentCommand {
@@ -115,6 +121,8 @@ export interface Lane {
   agentCommand(command: string[], opts?: { interactive?: boolean }): AgentCommand;
   /** Any command with the agent's environment, where the agent runs (its git, its scripts, tests). */
   boxCommand(command: string[], opts?: { interactive?: boolean }): AgentCommand;
+  /** Variables to remove from the agent's environment (they would undo its private config). */
+  agentUnsetEnv(): string[];
   close(reason: string, exitCode: number | null): Promise<void>;
 }
 
@@ -123,6 +131,13 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
   // Bash decisions need the parser; it is idempotent and fails closed when it cannot load.
   await initShellParser().catch(() => undefined);
   const { stack, mission } = loadStack(opts, root);
+  // The approved-agent catalog decides before anything opens.
+  const catalog = checkCatalog(stack.layers, {
+    kind: opts.agentKind ?? 'claude-code',
+    version: opts.agent.version === 'unknown' ? undefined : opts.agent.version,
+    model: opts.modelId ?? mission?.model ?? null,
+  });
+  if (!catalog.ok) throw new LaneError(`${catalog.reason}; no session starts`);
 
   // No box, no session — unless a policy layer says `sandbox: off` (and none requires it).
   const sandboxMode = sandboxDecision(stack.policy);
@@ -187,6 +202,7 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     broker.onDidDecide(() => { void recordUsage(meter.snapshot); });
     let transcriptPath: string | undefined;
     const gatewayRef: { current?: ModelGateway } = {};
+    const adapter = adapterFor(opts.agentKind ?? 'claude-code', opts.agentArgv ?? []);
     const server = new HookServer({
       broker,
       agentSessionId: sessionId,
@@ -196,7 +212,11 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
         return opts.onStatusLine?.(p);
       },
       onTranscript: (p) => { transcriptPath = p; meter.setTranscript(p); },
-      extraRoutes: gitRoutes(broker),
+      extraRoutes: {
+        ...gitRoutes(broker),
+        // Other agents' fail-closed hook clients post here (src/core/agents/hookRoutes.ts).
+        ...(adapter.kind === 'claude-code' ? {} : agentHookRoutes(adapter, broker, sessionId.slice(0, 8))),
+      },
     });
     // The loopback listener (bearer token) serves host-side callers and `sandbox: off`; the
     // box reaches the broker only through its own socket.
@@ -268,18 +288,28 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
         sessionDir: box ? box.boxDir : sessionDir, workspaceRoot: root, cliPath: path.resolve(opts.cliPath), token: agentToken,
       });
     }
-    const settings = claudeSettings({
-      baseUrl: agentUrl,
-      token: box ? undefined : server.token,
-      hookTimeoutSeconds: opts.hookTimeoutSeconds ?? 600,
-      statusLineCommand: opts.statusLineCommand?.(agentUrl, agentToken),
-    });
-    const settingsText = JSON.stringify(settings, null, 2);
-    const settingsFile = box ? box.writeBoxFile('settings.json', settingsText, 0o444) : path.join(sessionDir, 'settings.json');
-    if (!box) await fsp.writeFile(settingsFile, settingsText, { mode: 0o600 });
-    // The box's copy holds no secret, but the agent has no business reading its own rules.
-    if (box) sessionSecrets.push(box.boxDir);
-
+    // The agent's private per-session config (src/core/agents): in the box, under its private HOME
+    // with every file it writes held read-only; without a box, in the lane's private directory.
+    const agentDir = box ? path.join(box.profile.home, '.agentlane-agent') : sessionDir;
+    await fsp.mkdir(agentDir, { recursive: true, mode: 0o700 });
+    let prepared;
+    try {
+      prepared = await adapter.prepare({
+        sessionId, sessionDir: agentDir, workspaceRoot: root, hookBaseUrl: agentUrl,
+        // Claude's http hooks need no token inside the box (the channel is the credential); the
+        // other agents' hook clients send a placeholder the box listener does not check.
+        token: box ? (adapter.kind === 'claude-code' ? '' : agentToken) : server.token,
+        hookTimeoutSeconds: opts.hookTimeoutSeconds ?? 600,
+        model: opts.modelId ? null : mission?.model ?? null,
+        statusLineCommand: opts.statusLineCommand?.(agentUrl, agentToken),
+      });
+    } catch (err) {
+      throw new LaneError(`${adapter.displayName} cannot start supervised: ${(err as { reason?: string }).reason ?? (err as Error).message}`);
+    }
+    box?.protect(prepared.files);
+    const settingsFile = prepared.configFile;
+    // The agent has no business reading its own rules (invariant 3).
+    sessionSecrets.push(settingsFile);
     await broker.start();
     await broker.record({
       event: 'sandbox.status', actor: 'system', state: sandbox.state,
@@ -299,13 +329,9 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     });
     await refs.start();
 
-    const agentArgs = (): string[] => {
-      const args = ['--settings', settingsFile, '--session-id', sessionId];
-      if (mission?.model && !opts.modelId) args.push('--model', mission.model);
-      return args;
-    };
+    const agentArgs = (): string[] => [...prepared.args];
     const agentEnv = (): Record<string, string> => {
-      const env: Record<string, string> = { AGENTLANE_SESSION_ID: sessionId };
+      const env: Record<string, string> = { ...prepared.env, AGENTLANE_SESSION_ID: sessionId };
       if (gitHooks) Object.assign(env, gitHookEnv(gitHooks, agentUrl, baseEnv, opts.hookTimeoutSeconds));
       if (box) {
         const model = loopbackModel(baseEnv);
@@ -316,10 +342,15 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
       return env;
     };
 
+    const envFor = (): Record<string, string> => {
+      const env = { ...agentBaseEnv, ...agentEnv() };
+      for (const name of prepared.unsetEnv) delete env[name];
+      return box ? box.env(env) : env;
+    };
     const boxCommand = (command: string[], o: { interactive?: boolean }): AgentCommand => {
-      if (!box) return { file: command[0], args: command.slice(1), env: { ...agentBaseEnv, ...agentEnv() } };
+      if (!box) return { file: command[0], args: command.slice(1), env: envFor() };
       const argv = box.launch(command, { cwd: root, interactive: o.interactive ?? false });
-      return { file: argv[0], args: argv.slice(1), env: box.env({ ...agentBaseEnv, ...agentEnv() }) };
+      return { file: argv[0], args: argv.slice(1), env: envFor() };
     };
 
     let closed = false;
@@ -339,6 +370,7 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
       agentEnv,
       agentCommand: (command, o = {}) => boxCommand([...command, ...agentArgs()], o),
       boxCommand: (command, o = {}) => boxCommand(command, o),
+      agentUnsetEnv: () => [...prepared.unsetEnv],
       close: async (reason, exitCode) => {
         if (closed) return;
         closed = true;
@@ -355,10 +387,12 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
           // Keep the hook scripts (without a box they live in the session dir): a process that
           // still carries the lane's env then fails its commits with "the session has ended"
           // instead of committing without hooks. Everything else (settings, token) goes.
-          const keep = new Set(['git-hooks']);
+          // Same for the other agents' hook clients: without their token they can only deny.
+          const keep = new Set(['git-hooks', 'agent-hooks']);
           for (const entry of await fsp.readdir(sessionDir).catch(() => [] as string[])) {
             if (!keep.has(entry)) await fsp.rm(path.join(sessionDir, entry), { recursive: true, force: true });
           }
+          await fsp.rm(path.join(sessionDir, 'agent-hooks', 'auth-header'), { force: true });
         }
       },
     };

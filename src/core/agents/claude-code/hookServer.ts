@@ -30,9 +30,13 @@ export interface HookServerOptions {
   onStatusLine?: (p: StatusLinePayload) => string | undefined;
   onTranscript?: (path: string) => void;
   onSessionEnd?: (reason: string) => void;
-  /** Extra routes (git hooks), same token. */
-  extraRoutes?: Record<string, (body: unknown) => Promise<{ status: number; body: unknown }>>;
+  /** Extra routes (git hooks, other agents' hook clients), same token. */
+  extraRoutes?: Record<string, ExtraRoute>;
 }
+
+/** A JSON answer, or a plain-text one (the fail-closed shell hook client matches text exactly). */
+export type ExtraRouteReply = { status: number; body: unknown } | { status: number; text: string };
+export type ExtraRoute = (body: unknown) => Promise<ExtraRouteReply>;
 
 export class HookServer {
   readonly token: string;
@@ -119,7 +123,7 @@ export class HookServer {
       const extra = this.opts.extraRoutes?.[route];
       if (extra) {
         const r = await extra(body.value);
-        return send(res, r.status, r.body);
+        return 'text' in r ? sendText(res, r.status, r.text) : send(res, r.status, r.body);
       }
       switch (route) {
         case HOOK_ROUTES.PreToolUse: return send(res, 200, await this.preToolUse(body.value));
@@ -220,6 +224,12 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   if (res.writableEnded) return;
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendText(res: http.ServerResponse, status: number, text: string): void {
+  if (res.writableEnded) return;
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
