@@ -16,6 +16,7 @@ import { gitHookCommand } from './gitHook';
 import { checkCommitsCommand } from './checkCommits';
 import { budgetCommand, BUDGET_USAGE } from './budget';
 import { ledgerCommand } from './ledgerCommands';
+import { VERSION } from './version';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -37,6 +38,8 @@ const COMMANDS: Partial<Record<string, Command>> = {
 
 const USAGE = `usage: agentlane <command>
 
+  --version                     print the version of this build
+
   policy check --cwd DIR [--policy FILE] [--managed FILE|none] [--json]
                (--command STRING | --tool NAME --input JSON | --batch FILE.jsonl)
   policy test [FILE] [--cwd DIR] [--policy FILE] [--managed FILE|none]
@@ -55,6 +58,10 @@ const USAGE = `usage: agentlane <command>
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [a, b, ...rest] = argv;
+  if (a === '--version' || a === '-v') {
+    io.out(VERSION);
+    return 0;
+  }
   if (!a || a === '--help' || a === '-h' || a === 'help') {
     io.out(USAGE);
     return a ? 0 : 2;
