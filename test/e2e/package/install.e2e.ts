@@ -24,13 +24,15 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
 const PackResult = z.array(z.object({ filename: z.string(), files: z.array(z.object({ path: z.string() })) }));
 const pkg = z.object({ name: z.string(), version: z.string() }).parse(JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')));
 
-/** A repository whose `main` is also `origin/main`, with one pull-request commit on top. */
-async function pullRequest(files: Record<string, string>, message: string): Promise<string> {
+/** A repository whose `main` is also `origin/main`, with the pull request's commits on top. */
+async function pullRequest(...commits: Array<[message: string, files: Record<string, string>]>): Promise<string> {
   const repo = await makeRepo({ 'secure/key.txt': 'v1\n', 'src/app.ts': 'x\n' });
   await gitOk(repo, ['update-ref', 'refs/remotes/origin/main', 'HEAD']);
-  writeFiles(repo, files);
-  await gitOk(repo, ['add', '-A']);
-  await gitOk(repo, ['commit', '-q', '-m', message]);
+  for (const [message, files] of commits) {
+    writeFiles(repo, files);
+    await gitOk(repo, ['add', '-A']);
+    await gitOk(repo, ['commit', '-q', '-m', message]);
+  }
   return repo;
 }
 
@@ -67,7 +69,7 @@ describe('the npm package and the CI gate', function () {
     assert.equal(version.code, 0, version.stderr);
     assert.equal(version.stdout.trim(), pkg.version);
 
-    const repo = await pullRequest({ 'src/app.ts': 'y\n' }, 'harmless change');
+    const repo = await pullRequest(['harmless change', { 'src/app.ts': 'y\n' }]);
     const ledger = tempDir('agentlane-ledger-');
     const check = await run('npx', ['agentlane', 'check-commits', 'origin/main..HEAD', '--ledger', ledger, '--repo', repo], project, gitEnv());
     assert.equal(check.code, 0, check.stdout + check.stderr);
@@ -89,17 +91,17 @@ describe('the npm package and the CI gate', function () {
     }
 
     it('passes a pull request that leaves protected paths alone', async () => {
-      const r = await gate(await pullRequest({ 'src/app.ts': 'y\n' }, 'harmless change'));
+      const r = await gate(await pullRequest(['harmless change', { 'src/app.ts': 'y\n' }]));
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, new RegExp(`^${pkg.version.replace(/\./g, '\\.')}$`, 'm'));
       assert.match(r.stdout, /1 commit\(s\): 1 ok, 0 failed/);
     });
 
-    it('fails a pull request whose own policy lifts the protection it then uses', async () => {
+    it('fails a later commit on a path an earlier commit of the same pull request unprotected', async () => {
       const policy = 'version: 1\nmode: build\npaths:\n  protect:\n    - config\n';
-      const r = await gate(await pullRequest({ '.agentlane/policy.yaml': policy, 'secure/key.txt': 'stolen\n' }, 'unprotect and edit the key'));
+      const r = await gate(await pullRequest(['relax the policy', { '.agentlane/policy.yaml': policy }], ['edit the key', { 'secure/key.txt': 'stolen\n' }]));
       assert.equal(r.code, 1, r.stdout + r.stderr);
-      assert.match(r.stdout, /unprotect and edit the key\s+FAIL/);
+      assert.match(r.stdout, /edit the key\s+FAIL\s+.*secure\/key\.txt/);
     });
   });
 });
