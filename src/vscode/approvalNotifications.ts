@@ -39,7 +39,7 @@ async function ask(sessions: SessionController, a: PendingApproval): Promise<voi
       sessions.answer(a.id, { kind: 'deny', by, reason: reason.trim() });
     }
   } catch (err) {
-    if (ApprovalError.is(err)) void vscode.window.showInformationMessage(`Agent Lane: ${err.reason}`);
+    if (ApprovalError.is(err)) void vscode.window.showInformationMessage(`Agent Lane: ${err.message}`);
     else throw err;
   }
 }

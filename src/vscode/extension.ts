@@ -18,6 +18,7 @@ import { PolicyDecorations } from './decorations';
 import { LedgerService } from './ledgerService';
 import { ReviewPanels } from './review/reviewPanels';
 import { registerMissionForm } from './missionForm/commands';
+import { describeError } from '../core/common/errors';
 
 /** What other extensions (and our integration tests) can reach. */
 export interface AgentLaneApi {
@@ -74,7 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AgentL
       surfaces: { sidebarMessage: (raw) => views.sidebar.receive(raw), decorations },
     };
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = describeError(err);
     void vscode.window.showErrorMessage(`Agent Lane failed to start: ${reason}`);
     throw err;
   }

@@ -12,6 +12,7 @@ import { Disposable, DisposableStore } from './lifecycle';
 import { agentArgs, agentCommand } from './config';
 import { formatPerson, supervisorIdentity } from './identity';
 import type { PolicyService } from './policyService';
+import { describeError } from '../core/common/errors';
 
 export interface ActiveSession {
   lane: Lane;
@@ -88,7 +89,7 @@ export class SessionController extends Disposable {
         priceOverrides: vscode.workspace.getConfiguration('agentLane').inspect('prices')?.globalValue ?? {},
       });
     } catch (err) {
-      const reason = LaneError.is(err) ? err.reason : err instanceof Error ? err.message : String(err);
+      const reason = describeError(err);
       this.output.error(`session not started: ${reason}`);
       void vscode.window.showErrorMessage(`Agent Lane: session not started — ${reason.split('\n')[0]}`, 'Open Policy').then((pick) => {
         if (pick) void vscode.commands.executeCommand('agentLane.openPolicy', LaneError.is(err) ? err.problems[0]?.line : undefined);
@@ -182,7 +183,7 @@ export class SessionController extends Disposable {
       await s.lane.close(reason, exitCode);
       this.output.info(`session ${s.lane.sessionId} ended: ${reason}`);
     } catch (err) {
-      this.output.error(`session ${s.lane.sessionId} did not close cleanly: ${err instanceof Error ? err.message : String(err)}`);
+      this.output.error(`session ${s.lane.sessionId} did not close cleanly: ${describeError(err)}`);
     } finally {
       this.sessionStore?.dispose();
       this.sessionStore = undefined;

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import type { CompiledPolicy, Setting, RuleRef } from '../policy/compile';
 import { tightestCap } from '../policy/compile';
 import type { BudgetGate } from '../session/broker';
-import { TranscriptMeter, TranscriptReadError } from './reader';
+import { TranscriptMeter } from './reader';
+import { describeError } from '../common/errors';
 import { UsageAccumulator } from './usage';
 import { meterReading, type MeterReading } from './meter';
 import { evaluateCaps, type Cap, type CapEvaluation, type Caps } from './caps';
@@ -77,7 +78,7 @@ export class SessionMeter implements BudgetGate {
       try {
         meter.read();
       } catch (err) {
-        this.readError = TranscriptReadError.is(err) ? err.reason : (err as Error).message;
+        this.readError = describeError(err);
       }
     }
     // Before the first hook names a transcript there is no spend to read yet: count zero usage.

@@ -20,6 +20,7 @@ import {
   LANE_TRAILER_KEYS, NO_MISSION, TRAILER, parseTraceTrailer, parseTrailers, supervisedByValue, trailerValues, type Trailer,
 } from './trailers';
 import { isSafeSessionId, type TraceStore } from './traceStore';
+import { describeError } from '../common/errors';
 
 export type CommitStatus = 'ok' | 'fail';
 
@@ -62,7 +63,7 @@ async function checkOne(o: CheckCommitsOptions, meta: CommitMeta, protectedPaths
       const hit = await protectedPaths.firstHit(meta.sha, meta.parents, await filesChanged(o.repo, meta.sha));
       return hit && `\`${hit.path}\` (paths.protect \`${hit.pattern}\` in ${hit.origin})`;
     } catch (err) {
-      return `${(err as Error).message}`;
+      return `${describeError(err)}`;
     }
   };
 
