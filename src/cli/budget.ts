@@ -1,5 +1,5 @@
 /**
- * `agentlane budget export` — one team's budget ledger row for one period (DESIGN.md "Budget
+ * `agentlane budget export` — one team's budget ledger row for one period (docs/ARCHITECTURE.md "Budget
  * ledger export (FinOps)"). The aggregation is core/budget/finopsExport.ts (pure); this file
  * reads the traces and the mission files, asks git where the sessions' commits were merged,
  * and writes the row only when it passes the schema.

@@ -5,6 +5,10 @@
  * answered by the caller through `mergePointOf`.
  */
 import type { TraceEvent, TraceEventOf } from '../trace/schema';
+import { sessionCost, sessionStart } from '../trace/sessionFacts';
+
+// Re-exported: callers read them as part of the report's vocabulary.
+export { sessionCost, sessionStart };
 
 export type GroupBy = 'mission' | 'session' | 'period';
 export type PeriodUnit = 'day' | 'month';
@@ -90,10 +94,6 @@ export interface Report {
 
 const NO_MISSION = '(no mission)';
 
-/** Start of a session: its header's ts, else its first event's. */
-export function sessionStart(events: readonly TraceEvent[]): string | undefined {
-  return (events.find((e) => e.event === 'session.start') ?? events[0])?.ts;
-}
 
 /** The rule a deny is charged to: the first deny reason, else the first reason. */
 export function denyRule(ev: TraceEventOf<'tool.decision'>): string {
@@ -106,12 +106,6 @@ export function isAcked(commit: TraceEventOf<'commit.recorded'>, events: readonl
     && (commit.ack_id === null || e.ack_id === commit.ack_id));
 }
 
-/** Budget events carry the cumulative cost of the session: the latest is the total, never the sum. */
-export function sessionCost(events: readonly TraceEvent[]): number | null {
-  let cost: number | null = null;
-  for (const e of events) if (e.event === 'budget.usage') cost = Math.max(cost ?? 0, e.cost_usd);
-  return cost;
-}
 
 /** Counts plus the commit sets behind `linked_commits` / `merged_prs` (distinct across sessions). */
 interface Acc {

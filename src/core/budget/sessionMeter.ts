@@ -7,7 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CompiledPolicy, Setting, RuleRef } from '../policy/compile';
-import { tightestCap } from '../policy/compile';
+import { tightest } from '../common/tightest';
 import type { BudgetGate } from '../session/broker';
 import { TranscriptMeter } from './reader';
 import { describeError } from '../common/errors';
@@ -44,8 +44,8 @@ export class SessionMeter implements BudgetGate {
   private last: BudgetSnapshot | undefined;
 
   constructor(private readonly policy: CompiledPolicy, private readonly prices: PriceTable) {
-    this.usdCap = capOf(tightestCap(policy, (l) => l.budget?.usd));
-    this.tokenCap = capOf(tightestCap(policy, (l) => l.budget?.tokens));
+    this.usdCap = capOf(tightest(policy.layers, (l) => l.budget?.usd));
+    this.tokenCap = capOf(tightest(policy.layers, (l) => l.budget?.tokens));
   }
 
   /** From every hook payload; the first one names the session's transcript. */
