@@ -11,6 +11,7 @@ import { openSink } from '../core/ledger/openSink';
 import { LedgerSync, type LedgerSyncStatus } from '../core/ledger/sync';
 import type { LedgerSink } from '../core/ledger/sink';
 import { Disposable } from './lifecycle';
+import type { Config } from './config';
 import { describeError } from '../core/common/errors';
 
 export class LedgerService extends Disposable {
@@ -21,10 +22,10 @@ export class LedgerService extends Disposable {
   /** Set when the configured ledger cannot even be opened (a bad address): nothing syncs until the setting changes. */
   private unusable: LedgerSyncStatus | undefined;
 
-  constructor(private readonly storage: string, private readonly output: vscode.LogOutputChannel) {
+  constructor(private readonly storage: string, private readonly output: vscode.LogOutputChannel, private readonly config: Config) {
     super();
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('agentLane.ledger.url')) void this.restart();
+    this._register(config.onDidChange((c) => {
+      if (c.affects('ledger.url')) void this.restart();
     }));
     this._register({ dispose: () => { void this.stopSync(); } });
   }
@@ -68,10 +69,8 @@ export class LedgerService extends Disposable {
   }
 
   private ledgerUrl(): string {
-    const v = vscode.workspace.getConfiguration('agentLane').inspect<string>('ledger.url');
-    // Machine-scoped: a workspace cannot redirect where its own evidence goes.
-    const configured = (v?.globalValue ?? '').trim();
-    return configured || path.join(this.storage, 'ledger');
+    // Machine-scoped (Config reads the user value only): a workspace cannot redirect its own evidence.
+    return this.config.ledgerUrl || path.join(this.storage, 'ledger');
   }
 
   private async stopSync(): Promise<void> {

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { openLane, LaneError, type Lane } from '../core/session/lane';
 import type { ApprovalAnswer, DecisionRecord, PendingApproval } from '../core/session/types';
 import { Disposable, DisposableStore } from './lifecycle';
-import { agentArgs, agentCommand } from './config';
-import { formatPerson, supervisorIdentity } from './identity';
+import type { Config } from './config';
+import { formatPerson, type SupervisorIdentity } from './identity';
 import type { PolicyService } from './policyService';
 import { describeError } from '../core/common/errors';
 
@@ -37,6 +37,8 @@ export class SessionController extends Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly policy: PolicyService,
     private readonly output: vscode.LogOutputChannel,
+    private readonly config: Config,
+    private readonly identity: SupervisorIdentity,
   ) {
     super();
     this._register(vscode.window.onDidCloseTerminal((t) => {
@@ -46,7 +48,7 @@ export class SessionController extends Disposable {
       // An agent that dies at once is almost always a missing or misconfigured command: say so.
       if (code !== null && code !== 0 && Date.now() - s.startedAt < 5000) {
         void vscode.window.showErrorMessage(
-          `Agent Lane: the agent command \`${agentCommand()}\` exited at once (code ${code}). Is it installed and on PATH?`,
+          `Agent Lane: the agent command \`${this.config.agentCommand}\` exited at once (code ${code}). Is it installed and on PATH?`,
           'Open Settings',
         ).then((pick) => { if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'agentLane.agent'); });
       }
@@ -78,15 +80,15 @@ export class SessionController extends Disposable {
         managedFile: this.policy.managedFile,
         missionFile,
         traceDir: path.join(storage, 'traces'),
-        supervisor: supervisorIdentity(root),
+        supervisor: await this.identity.resolve(),
         agent: { name: 'claude-code', version: 'unknown' },
         extensionVersion: String(this.context.extension.packageJSON.version ?? '0.0.0'),
         statusLineCommand: (url, token) => statusLineCommand(cli, url, token),
         onStatusLine: () => this.statusText(),
         cliPath: cli,
         // A model passed in the agent's arguments is the session's model (and must match a mission pin).
-        modelId: modelFromArgs([...agentCommand().split(/\s+/), ...agentArgs()]),
-        priceOverrides: vscode.workspace.getConfiguration('agentLane').inspect('prices')?.globalValue ?? {},
+        modelId: modelFromArgs([...this.config.agentCommand.split(/\s+/), ...this.config.agentArgs]),
+        priceOverrides: this.config.priceOverrides,
       });
     } catch (err) {
       const reason = describeError(err);
@@ -99,11 +101,11 @@ export class SessionController extends Disposable {
     const store = new DisposableStore();
     this.sessionStore = store;
     const title = lane.mission ? `${lane.mission.id}: ${lane.mission.title}` : path.basename(root);
-    const [shell, ...shellArgs] = agentCommand().split(/\s+/).filter(Boolean);
+    const [shell, ...shellArgs] = this.config.agentCommand.split(/\s+/).filter(Boolean);
     const terminal = vscode.window.createTerminal({
       name: `Agent Lane · ${title}`,
       shellPath: shell,
-      shellArgs: [...shellArgs, ...lane.agentArgs(), ...agentArgs()],
+      shellArgs: [...shellArgs, ...lane.agentArgs(), ...this.config.agentArgs],
       cwd: root,
       env: { ...lane.agentEnv() },
       iconPath: new vscode.ThemeIcon('shield'),
@@ -138,7 +140,7 @@ export class SessionController extends Disposable {
         { modal: true }, 'Freeze');
       if (pick !== 'Freeze') return;
     }
-    const who = formatPerson(supervisorIdentity(this.policy.workspaceRoot ?? ''));
+    const who = formatPerson(this.identity.current());
     await s.lane.broker.freeze(who, `kill switch: frozen by ${who}`, 'supervisor');
     this._onDidChange.fire();
   }
@@ -146,7 +148,7 @@ export class SessionController extends Disposable {
   async unfreeze(): Promise<void> {
     const s = this.session;
     if (!s) return;
-    await s.lane.broker.unfreeze(formatPerson(supervisorIdentity(this.policy.workspaceRoot ?? '')), 'resumed by the supervisor');
+    await s.lane.broker.unfreeze(formatPerson(this.identity.current()), 'resumed by the supervisor');
     this._onDidChange.fire();
   }
 
@@ -165,7 +167,7 @@ export class SessionController extends Disposable {
   }
 
   supervisorName(): string {
-    return formatPerson(supervisorIdentity(this.policy.workspaceRoot ?? ''));
+    return formatPerson(this.identity.current());
   }
 
   private statusText(): string {
