@@ -6,6 +6,7 @@
  */
 import type { TraceEvent, TraceEventOf } from '../trace/schema';
 import { sessionCost, sessionStart } from '../trace/sessionFacts';
+import { assertNever } from '../common/errors';
 
 // Re-exported: callers read them as part of the report's vocabulary.
 export { sessionCost, sessionStart };
@@ -161,8 +162,21 @@ function addSession(acc: Acc, s: ReportSessionInput): void {
         acc.shas.add(e.commit_sha);
         if (s.intact && isAcked(e, events)) c.completeness.commits_linked++;
         break;
-      default:
+      // Counted elsewhere (cost: sessionCost) or not part of the report's counts.
+      case 'session.start':
+      case 'tool.result':
+      case 'approval.requested':
+      case 'session.unfreeze':
+      case 'budget.usage':
+      case 'budget.raise':
+      case 'prompt.submitted':
+      case 'checkpoint':
+      case 'trace.torn':
+      case 'commit.ack':
+      case 'session.end':
         break;
+      default:
+        assertNever(e, 'trace event kind');
     }
   }
   const cost = sessionCost(events);
