@@ -237,15 +237,3 @@ function readAt(fd: number, position: number, length: number): Buffer {
   return buffer.subarray(0, n);
 }
 
-/** Scan whole files once into one accumulator (reports, benchmarks). */
-export function scanTranscripts(paths: readonly string[], accumulator = new UsageAccumulator()): { totals: UsageTotals; bytesRead: number; badLines: number } {
-  let bytesRead = 0;
-  let badLines = 0;
-  for (const path of paths) {
-    const meter = new TranscriptMeter(path, { accumulator });
-    const r = meter.read();
-    bytesRead += r.bytesRead;
-    badLines += r.badLines;
-  }
-  return { totals: accumulator.totals(), bytesRead, badLines };
-}

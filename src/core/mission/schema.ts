@@ -62,4 +62,3 @@ export const missionSchema = z.strictObject({
 });
 
 export type Mission = z.infer<typeof missionSchema>;
-export type MissionInput = z.input<typeof missionSchema>;
