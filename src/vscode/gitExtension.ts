@@ -15,10 +15,10 @@ const GitApi = z.object({ state: z.string(), onDidChangeState: event, onDidOpenR
 const GitExports = z.object({ getAPI: z.custom<(version: 1) => unknown>((v) => typeof v === 'function') });
 
 function gitApi(exports: unknown): z.infer<typeof GitApi> | undefined {
-  const ext = GitExports.safeParse(exports);
-  if (!ext.success) return undefined;
+  if (!GitExports.safeParse(exports).success) return undefined;
   try {
-    const api = GitApi.safeParse(ext.data.getAPI(1));
+    // Called on the extension's own object: zod's parsed copy would lose `this`.
+    const api = GitApi.safeParse((exports as z.infer<typeof GitExports>).getAPI(1));
     return api.success ? api.data : undefined;
   } catch {
     // `git.enabled: false`: no API, and no git decorations to outrank either.
