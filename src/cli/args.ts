@@ -1,13 +1,11 @@
 /** Small helpers over node:util parseArgs so every subcommand reports usage errors the same way. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { AgentLaneError, describeError } from '../core/common/errors';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-  static is(e: unknown): e is UsageError {
-    return e instanceof UsageError;
+/** The command line is wrong: exit 2 with the message (which says how to call it). */
+export class UsageError extends AgentLaneError<'usage'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('usage', message, options);
   }
 }
 
@@ -15,7 +13,7 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(describeError(err), { cause: err });
   }
 }
 

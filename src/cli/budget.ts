@@ -1,5 +1,5 @@
 /**
- * `agentlane budget export` — one team's budget ledger row for one period (DESIGN.md "Budget
+ * `agentlane budget export` — one team's budget ledger row for one period (docs/ARCHITECTURE.md "Budget
  * ledger export (FinOps)"). The aggregation is core/budget/finopsExport.ts (pure); this file
  * reads the traces and the mission files, asks git where the sessions' commits were merged,
  * and writes the row only when it passes the schema.
@@ -20,6 +20,7 @@ import { parsePeriod } from '../core/budget/period';
 import { loadMissionFromText } from '../core/mission/load';
 import { parse, UsageError, type Io } from './args';
 import { defaultTraceDir } from './paths';
+import { describeError } from '../core/common/errors';
 
 export const BUDGET_USAGE = `budget export --period PERIOD --team TEAM --out FILE.json [--trace-dir DIR | --ledger DIR]
                 [--repo DIR] [--branch BRANCH] [--cap-usd N] [--cap-hours N]`;
@@ -129,7 +130,7 @@ async function writeAtomically(file: string, text: string): Promise<void> {
     await fsp.rename(tmp, file);
   } catch (err) {
     await fsp.rm(tmp, { force: true });
-    throw new AuditError('unreadable', `cannot write \`${file}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new AuditError('unreadable', `cannot write \`${file}\` (${(err as NodeJS.ErrnoException).code ?? describeError(err)})`);
   }
 }
 
@@ -141,7 +142,7 @@ export async function readMissions(repo: string, warn: (line: string) => void): 
     names = (await fsp.readdir(dir)).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw new AuditError('unreadable', `cannot read \`${dir}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new AuditError('unreadable', `cannot read \`${dir}\` (${(err as NodeJS.ErrnoException).code ?? describeError(err)})`);
   }
   const missions = new Map<string, FinopsMission>();
   for (const name of names) {

@@ -20,31 +20,6 @@ import { GitError } from '../core/git/errors';
 import { AuditError } from '../core/audit/errors';
 import { commitEvidenceFromDirectory, commitEvidenceFromReader } from '../core/audit/commitEvidence';
 
-export const GITHUB_ACTIONS_SNIPPET = `# .github/workflows/agent-lane.yml — every commit of a pull request is either acknowledged
-# in a verifying Agent Lane trace or leaves the policy's protected paths alone.
-name: agent-lane
-on: pull_request
-jobs:
-  check-commits:
-    runs-on: ubuntu-latest            # or a self-hosted runner that mounts the ledger
-    env:
-      AGENTLANE_LEDGER: /mnt/agentlane-ledger   # the organisation's ledger directory
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0                # the whole range, and the policy at every commit
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-      - run: npm ci                     # agent-lane as a devDependency provides \`agentlane\`
-      # Pin the base branch's policy too, so an earlier commit of this PR cannot lift a protection.
-      - run: git show "origin/\${{ github.base_ref }}:.agentlane/policy.yaml" > "$RUNNER_TEMP/base-policy.yaml" || true
-      - run: >-
-          npx agentlane check-commits "origin/\${{ github.base_ref }}..HEAD"
-          --ledger "$AGENTLANE_LEDGER"
-          $( [ -s "$RUNNER_TEMP/base-policy.yaml" ] && echo --policy "$RUNNER_TEMP/base-policy.yaml" )
-`;
-
 export async function checkCommitsCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     ledger: { type: 'string' }, repo: { type: 'string' }, policy: { type: 'string' }, json: { type: 'boolean' },

@@ -24,6 +24,7 @@ import { runRepoHook } from '../core/git/chain';
 import { stagedReview, stagedTree } from '../core/git/staged';
 import { headCommit } from '../core/git/commits';
 import { writeTrailers } from '../core/git/trailers';
+import { describeError } from '../core/common/errors';
 
 const DEFAULT_ACK_TIMEOUT_S = 600;
 const SHORT_TIMEOUT_MS = 30_000;
@@ -61,7 +62,7 @@ export async function gitHookCommand(args: string[], io: Io, env: NodeJS.Process
         try {
           await postCommit(io, env);
         } catch (err) {
-          io.err(`${NOT_RECORDED} ${err instanceof Error ? err.message : String(err)}`);
+          io.err(`${NOT_RECORDED} ${describeError(err)}`);
         }
         return await chain();
       }
@@ -71,7 +72,7 @@ export async function gitHookCommand(args: string[], io: Io, env: NodeJS.Process
   } catch (err) {
     if (err instanceof UsageError) throw err;
     // Whatever went wrong, a commit must not slip through unacknowledged.
-    io.err(`${BLOCKED} ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`${BLOCKED} ${describeError(err)}`);
     return 1;
   }
 }

@@ -17,6 +17,7 @@ import type { LedgerSink } from '../core/ledger/sink';
 import { LedgerSync, type LedgerSyncStatus } from '../core/ledger/sync';
 import { LEDGER_ENV, readLedgerFile } from '../core/ledger/secrets';
 import { parse, UsageError, type Io } from './args';
+import { describeError } from '../core/common/errors';
 
 export const LEDGER_USAGE = `  ledger init   --ledger URL | --ledger-file FILE
   ledger sync   --trace-dir DIR (--ledger URL | --ledger-file FILE) [--once] [--state-dir DIR]
@@ -73,7 +74,7 @@ function open(url: string, io: Io): LedgerSink {
   try {
     return openSink(url, { cwd: io.cwd });
   } catch (e) {
-    if (LedgerError.is(e) && e.reason === 'bad-url') throw new UsageError(e.message);
+    if (LedgerError.is(e, 'bad-url')) throw new UsageError(e.message);
     throw e;
   }
 }
@@ -141,7 +142,7 @@ async function syncAllOnce(sync: LedgerSync, traceDir: string, io: Io): Promise<
   try {
     files = await traceFilesIn(traceDir);
   } catch (e) {
-    io.err(`agentlane: cannot list trace directory \`${traceDir}\`: ${(e as Error).message}`);
+    io.err(`agentlane: cannot list trace directory \`${traceDir}\`: ${describeError(e)}`);
     return 1;
   }
   for (const file of files) {
@@ -192,7 +193,7 @@ export async function ledgerStatus(args: string[], io: Io): Promise<number> {
     try {
       rows = await ledgerLag(a.traceDir, sink, a.stateDir);
     } catch (e) {
-      io.err(`agentlane: cannot list trace directory \`${a.traceDir}\`: ${(e as Error).message}`);
+      io.err(`agentlane: cannot list trace directory \`${a.traceDir}\`: ${describeError(e)}`);
       return 1;
     }
     if (values.json) {

@@ -18,6 +18,7 @@ import { budgetCommand, BUDGET_USAGE } from './budget';
 import { ledgerCommand } from './ledgerCommands';
 import { sandboxExplainCommand, SANDBOX_USAGE } from './sandboxExplain';
 import { usageCommand, USAGE_USAGE } from './usage';
+import { VERSION } from './version';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -41,6 +42,8 @@ const COMMANDS: Partial<Record<string, Command>> = {
 
 const USAGE = `usage: agentlane <command>
 
+  --version                     print the version of this build
+
   policy check --cwd DIR [--policy FILE] [--managed FILE|none] [--json]
                (--command STRING | --tool NAME --input JSON | --batch FILE.jsonl)
   policy test [FILE] [--cwd DIR] [--policy FILE] [--managed FILE|none]
@@ -62,6 +65,10 @@ const USAGE = `usage: agentlane <command>
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [a, b, ...rest] = argv;
+  if (a === '--version' || a === '-v') {
+    io.out(VERSION);
+    return 0;
+  }
   if (!a || a === '--help' || a === '-h' || a === 'help') {
     io.out(USAGE);
     return a ? 0 : 2;

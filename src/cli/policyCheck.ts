@@ -8,6 +8,7 @@ import { evaluate } from '../core/policy/evaluate';
 import type { Evaluation, ToolRequest } from '../core/policy/types';
 import { parse, UsageError, type Io } from './args';
 import { openPolicy } from './policyContext';
+import { describeError } from '../core/common/errors';
 
 const batchLine = z.object({ tool: z.string().min(1), input: z.unknown() });
 
@@ -44,7 +45,7 @@ export async function policyCheck(args: string[], io: Io): Promise<number> {
       try {
         input = JSON.parse(values.input);
       } catch (err) {
-        throw new UsageError(`--input is not JSON: ${(err as Error).message}`);
+        throw new UsageError(`--input is not JSON: ${describeError(err)}`);
       }
     }
     print(decide({ tool: values.tool, input }));
@@ -53,7 +54,7 @@ export async function policyCheck(args: string[], io: Io): Promise<number> {
     try {
       text = readFileSync(values.batch === '-' ? 0 : values.batch!, 'utf8');
     } catch (err) {
-      throw new UsageError(`cannot read --batch ${values.batch}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new UsageError(`cannot read --batch ${values.batch}: ${(err as NodeJS.ErrnoException).code ?? describeError(err)}`);
     }
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
@@ -63,7 +64,7 @@ export async function policyCheck(args: string[], io: Io): Promise<number> {
       try {
         value = JSON.parse(line);
       } catch (err) {
-        print(malformed(`batch line ${i + 1} is not JSON: ${(err as Error).message}`));
+        print(malformed(`batch line ${i + 1} is not JSON: ${describeError(err)}`));
         return;
       }
       const parsed = batchLine.safeParse(value);

@@ -1,5 +1,6 @@
 /** Shared by the `policy` subcommands: load the stack and build an evaluation context. */
 import * as path from 'node:path';
+import { AgentLaneError } from '../core/common/errors';
 import { loadPolicyStack, type PolicyStack } from '../core/policy/loadFiles';
 import { makeGlobExpander, realpathOf } from '../core/policy/fsContext';
 import type { EvaluationContext } from '../core/policy/evaluate';
@@ -13,13 +14,10 @@ export interface PolicyFlags {
   managed?: string;
 }
 
-export class PolicyError extends Error {
+/** A policy (or policy test file) that does not load: exit 2 with where and why. */
+export class PolicyError extends AgentLaneError<'invalid-policy'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'PolicyError';
-  }
-  static is(e: unknown): e is PolicyError {
-    return e instanceof PolicyError;
+    super('invalid-policy', message);
   }
 }
 

@@ -7,13 +7,14 @@ import * as vscode from 'vscode';
 import { ApprovalError } from '../core/session/approvals';
 import type { PendingApproval } from '../core/session/types';
 import type { SessionController } from './sessionController';
+import type { Config } from './config';
 
-export function registerApprovalNotifications(sessions: SessionController): vscode.Disposable {
-  return sessions.onDidRequestApproval((a) => void ask(sessions, a));
+export function registerApprovalNotifications(sessions: SessionController, config: Config): vscode.Disposable {
+  return sessions.onDidRequestApproval((a) => void ask(sessions, config, a));
 }
 
-async function ask(sessions: SessionController, a: PendingApproval): Promise<void> {
-  if (!vscode.workspace.getConfiguration('agentLane').get<boolean>('approvals.notifications', true)) return;
+async function ask(sessions: SessionController, config: Config, a: PendingApproval): Promise<void> {
+  if (!config.approvalNotifications) return;
   const why = a.reasons[0]?.message ?? 'the policy asks for approval';
   const isCommit = a.kind === 'commit';
   const options = isCommit ? ['Review…', 'Acknowledge', 'Request Changes'] : ['Allow Once', 'Allow for Session', 'Deny…'];
@@ -39,7 +40,7 @@ async function ask(sessions: SessionController, a: PendingApproval): Promise<voi
       sessions.answer(a.id, { kind: 'deny', by, reason: reason.trim() });
     }
   } catch (err) {
-    if (ApprovalError.is(err)) void vscode.window.showInformationMessage(`Agent Lane: ${err.reason}`);
+    if (ApprovalError.is(err)) void vscode.window.showInformationMessage(`Agent Lane: ${err.message}`);
     else throw err;
   }
 }

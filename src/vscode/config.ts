@@ -1,46 +1,90 @@
-/** Typed getters over the `agentLane.*` settings. */
+/**
+ * Every `agentLane.*` setting through one typed object (after rust-analyzer's
+ * `editors/code/src/config.ts`): getters parse the raw value with zod (settings are input from
+ * outside, docs/ARCHITECTURE.md "Layers"), and `onDidChange` names the settings that changed, so
+ * services restart only for their own keys. Machine-scoped settings read only the user (global)
+ * value: a workspace cannot redirect its own evidence or loosen its own policy.
+ */
 import * as vscode from 'vscode';
-import { Settings } from './constants';
+import { z } from 'zod';
+import { Disposable } from './lifecycle';
+import { Settings, type SettingKey } from './constants';
 
-function section(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration(Settings.section);
+export interface ConfigChange {
+  affects(key: SettingKey): boolean;
 }
 
-/**
- * The managed policy file. Machine-scoped in the manifest, so a workspace cannot point it
- * elsewhere; `inspect` lets us ignore any workspace value a stale settings file may hold.
- */
-export function managedPolicyFile(): string | undefined {
-  const v = section().inspect<string>(Settings.managedPolicyFile);
-  const value = v?.globalValue ?? v?.defaultValue;
-  return value && value.trim() ? value.trim() : undefined;
-}
+const trimmed = z.string().transform((s) => s.trim()).catch('');
+const stringList = z.array(z.unknown()).transform((a) => a.filter((x): x is string => typeof x === 'string')).catch([]);
+const autoStart = z.union([z.boolean(), z.string()]).catch(false);
 
-export function agentCommand(): string {
-  return section().get<string>(Settings.agentCommand, 'claude') || 'claude';
-}
+export class Config extends Disposable {
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<ConfigChange>());
+  readonly onDidChange = this._onDidChange.event;
 
-/**
- * Which adapter supervises the agent command: `auto` recognises it from the command. Machine-
- * overridable like the command itself, so a repository cannot swap the hooks around its agent.
- */
-export function agentKind(): string {
-  return section().get<string>(Settings.agentKind, 'auto') || 'auto';
-}
+  constructor() {
+    super();
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(Settings.section)) return;
+      this._onDidChange.fire({ affects: (key) => e.affectsConfiguration(`${Settings.section}.${key}`) });
+    }));
+  }
 
-/** Extra arguments for the agent command, kept as a list so prompts with spaces survive. */
-export function agentArgs(): string[] {
-  const v = section().get<unknown>('agent.args', []);
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
+  /** The organisation-managed policy file, or undefined for the platform default. */
+  get managedPolicyFile(): string | undefined {
+    return trimmed.parse(this.machine(Settings.managedPolicyFile) ?? '') || undefined;
+  }
 
-/**
- * Start a supervised session as soon as the workspace opens: `false`, `true` (no mission),
- * or a mission file relative to the workspace. For teams where every agent run is supervised.
- */
-export function autoStartSession(): { missionFile?: string } | undefined {
-  const v = section().get<unknown>('autoStartSession', false);
-  if (v === true) return {};
-  if (typeof v === 'string' && v.trim()) return { missionFile: v.trim() };
-  return undefined;
+  get agentCommand(): string {
+    return trimmed.parse(this.section().get(Settings.agentCommand)) || 'claude';
+  }
+
+  /**
+   * Which adapter supervises the agent command: `auto` recognises it from the command. Machine-
+   * scoped like the command itself, so a repository cannot swap the hooks around its agent.
+   */
+  get agentKind(): string {
+    return trimmed.parse(this.section().get(Settings.agentKind, 'auto')) || 'auto';
+  }
+
+  /** Extra arguments for the agent command, kept as a list so prompts with spaces survive. */
+  get agentArgs(): string[] {
+    return stringList.parse(this.section().get(Settings.agentArgs, []));
+  }
+
+  /** `false`, `true` (no mission) or a mission file relative to the workspace. */
+  get autoStartSession(): { missionFile?: string } | undefined {
+    const v = autoStart.parse(this.section().get(Settings.autoStartSession, false));
+    if (v === true) return {};
+    if (typeof v === 'string' && v.trim()) return { missionFile: v.trim() };
+    return undefined;
+  }
+
+  /** The supervisor as configured; empty name: ask git (see SupervisorIdentity). */
+  get supervisor(): { name: string; email: string } {
+    return { name: trimmed.parse(this.machine(Settings.supervisorName) ?? ''), email: trimmed.parse(this.machine(Settings.supervisorEmail) ?? '') };
+  }
+
+  get approvalNotifications(): boolean {
+    return z.boolean().catch(true).parse(this.section().get(Settings.approvalNotifications, true));
+  }
+
+  /** Where traces are synced; empty: the caller's default directory. */
+  get ledgerUrl(): string {
+    return trimmed.parse(this.machine(Settings.ledgerUrl) ?? '');
+  }
+
+  /** Budget price overrides as written (validated where they are merged, core/budget/prices.ts). */
+  get priceOverrides(): unknown {
+    return this.machine(Settings.prices) ?? {};
+  }
+
+  private section(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(Settings.section);
+  }
+
+  /** The user-level value only; a stale workspace settings file cannot override a machine setting. */
+  private machine(key: SettingKey): unknown {
+    return this.section().inspect(key)?.globalValue;
+  }
 }

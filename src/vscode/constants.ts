@@ -25,12 +25,22 @@ export const ContextKeys = {
   sessionState: 'agentLane.sessionState',
 } as const;
 
+/** Keys under the `agentLane` section (package.json `contributes.configuration`), read through Config. */
 export const Settings = {
   section: 'agentLane',
   managedPolicyFile: 'managedPolicyFile',
   agentCommand: 'agent.command',
   agentKind: 'agent.kind',
+  agentArgs: 'agent.args',
+  supervisorName: 'supervisor.name',
+  supervisorEmail: 'supervisor.email',
+  approvalNotifications: 'approvals.notifications',
+  autoStartSession: 'autoStartSession',
+  ledgerUrl: 'ledger.url',
+  prices: 'prices',
 } as const;
+
+export type SettingKey = Exclude<(typeof Settings)[keyof typeof Settings], typeof Settings.section>;
 
 export const DIAGNOSTIC_COLLECTION = 'agentlane';
 export const OUTPUT_CHANNEL = 'Agent Lane';

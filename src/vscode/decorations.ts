@@ -1,41 +1,44 @@
 /**
  * Explorer decorations: denied, protected (approval needed), outside the mission's write
- * scope, and files the agent changed in this session — each with its own badge, theme colour
- * and a tooltip naming the rule. Policy changes refresh everything once; agent changes fire
- * only the URIs that changed.
+ * scope, folders holding denied or protected paths, and files the agent changed in this
+ * session: each with its own badge, theme colour and a tooltip naming the rule
+ * (decorationModel.ts decides; this file talks to VS Code). Policy changes refresh everything
+ * once; agent changes fire only the URIs that changed.
+ *
+ * Colour precedence: VS Code paints a path in the colour of the most recently registered
+ * provider that gives one. The git extension registers its providers after start-up and when a
+ * repository opens, so its grey for git-ignored files (`.env`, `secrets/`, exactly the paths a
+ * policy denies) would hide the deny colour. We register again after git has done so.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { pathClassifier, type PathClassifier, type PathClass } from '../core/policy/pathClassifier';
+import { pathClassifier, type PathClassifier } from '../core/policy/pathClassifier';
 import type { PolicyStack } from '../core/policy/loadFiles';
 import { Disposable } from './lifecycle';
 import type { PolicyService } from './policyService';
 import type { SessionController } from './sessionController';
-
-const STYLE: Record<PathClass | 'changed', { badge: string; color: string; label: string }> = {
-  denied: { badge: '⊘', color: 'agentLane.deniedForeground', label: 'Denied to the agent' },
-  protected: { badge: '◆', color: 'agentLane.protectedForeground', label: 'Protected: agent writes need approval' },
-  outsideScope: { badge: '○', color: 'agentLane.outsideScopeForeground', label: "Outside the mission's write scope" },
-  changed: { badge: 'A', color: 'agentLane.agentChangedForeground', label: 'Changed by the agent in this session' },
-};
+import { decorationFor, writtenFiles } from './decorationModel';
+import { onGitProvidersRegistered } from './gitExtension';
 
 export class PolicyDecorations extends Disposable implements vscode.FileDecorationProvider {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<vscode.Uri | vscode.Uri[] | undefined>());
   readonly onDidChangeFileDecorations = this._onDidChange.event;
   private classifier: PathClassifier | undefined;
   private readonly changed = new Map<string, string>();
+  private registration: vscode.Disposable | undefined;
 
   constructor(private readonly policy: PolicyService, private readonly sessions: SessionController) {
     super();
-    this._register(vscode.window.registerFileDecorationProvider(this));
+    this.registerFirst();
+    this._register({ dispose: () => this.registration?.dispose() });
+    this._register(onGitProvidersRegistered(() => this.registerFirst()));
     this._register(policy.onDidChange((stack) => this.rebuild(stack)));
     this._register(sessions.onDidChange(() => this.onSession()));
     this._register(sessions.onDidDecide((d) => {
       if (d.decision !== 'allow') return;
       const root = policy.workspaceRoot;
-      const files = d.reasons.length && root ? this.writtenFiles(d.tool, d.summary, root) : [];
       const uris: vscode.Uri[] = [];
-      for (const f of files) {
+      for (const f of root ? writtenFiles(d, root) : []) {
         if (!this.changed.has(f)) {
           this.changed.set(f, `${d.tool} at ${new Date(d.ts).toLocaleTimeString()}`);
           uris.push(vscode.Uri.file(f));
@@ -44,6 +47,12 @@ export class PolicyDecorations extends Disposable implements vscode.FileDecorati
       if (uris.length) this._onDidChange.fire(uris);
     }));
     if (policy.stack) this.rebuild(policy.stack);
+  }
+
+  /** (Re-)registers so this provider is the newest one: its colour wins over git's. */
+  private registerFirst(): void {
+    this.registration?.dispose();
+    this.registration = vscode.window.registerFileDecorationProvider(this);
   }
 
   private lastSessionId: string | undefined;
@@ -66,27 +75,12 @@ export class PolicyDecorations extends Disposable implements vscode.FileDecorati
     this._onDidChange.fire(undefined);
   }
 
-  /** Write/Edit summaries are paths; Bash writes are too uncertain to badge. */
-  private writtenFiles(tool: string, summary: string, root: string): string[] {
-    if (!['Write', 'Edit', 'MultiEdit', 'NotebookEdit'].includes(tool)) return [];
-    return summary.split(', ').map((p) => path.resolve(root, p));
-  }
-
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     const root = this.policy.workspaceRoot;
     if (!root || uri.scheme !== 'file') return undefined;
     const rel = path.relative(root, uri.fsPath).split(path.sep).join('/');
     if (!rel || rel.startsWith('..')) return undefined;
-    const changedWhen = this.changed.get(uri.fsPath);
-    const verdict = this.classifier?.classify(rel);
-    if (!verdict && !changedWhen) return undefined;
-    const style = verdict ? STYLE[verdict.kind] : STYLE.changed;
-    const lines: string[] = [];
-    if (verdict) {
-      const where = verdict.rule.line ? `${path.basename(verdict.rule.file)}:${verdict.rule.line}` : verdict.rule.file;
-      lines.push(`${style.label} — ${verdict.rule.layer} ${verdict.rule.key} \`${verdict.pattern}\` (${where})`);
-    }
-    if (changedWhen) lines.push(`${STYLE.changed.label} (${changedWhen})`);
-    return new vscode.FileDecoration(changedWhen && !verdict ? STYLE.changed.badge : style.badge, lines.join('\n'), new vscode.ThemeColor(style.color));
+    const spec = decorationFor(rel, this.classifier, this.changed.get(uri.fsPath));
+    return spec && new vscode.FileDecoration(spec.badge, spec.tooltip, new vscode.ThemeColor(spec.color));
   }
 }

@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { autoStartSession } from './config';
+import { Config } from './config';
+import { SupervisorIdentity } from './identity';
 import { initShellParser } from '../core/shell';
 import { PolicyService } from './policyService';
 import { registerPolicyCommands } from './policyCommands';
@@ -18,6 +19,7 @@ import { PolicyDecorations } from './decorations';
 import { LedgerService } from './ledgerService';
 import { ReviewPanels } from './review/reviewPanels';
 import { registerMissionForm } from './missionForm/commands';
+import { describeError } from '../core/common/errors';
 
 /** What other extensions (and our integration tests) can reach. */
 export interface AgentLaneApi {
@@ -41,30 +43,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<AgentL
     const parser = initShellParser({ wasmDir: __dirname });
     const root = vscode.workspace.workspaceFolders?.[0]?.uri;
     const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
-    const policy = new PolicyService(root);
-    const sessions = new SessionController(context, policy, output);
+    const config = new Config();
+    const policy = new PolicyService(root, config);
+    const identity = new SupervisorIdentity(config, () => policy.workspaceRoot);
+    const sessions = new SessionController(context, policy, output, config, identity);
     const views = registerSupervisorViews(context, sessions, policy, output);
     const decorations = new PolicyDecorations(policy, sessions);
     context.subscriptions.push(
-      output, policy, sessions,
+      config, identity, output, policy, sessions,
       ...registerPolicyCommands(policy),
       ...registerSessionCommands(sessions, () => policy.workspaceRoot),
-      registerApprovalNotifications(sessions),
+      registerApprovalNotifications(sessions, config),
       ...views.disposables,
       decorations,
       new ReviewPanels({ extensionUri: context.extensionUri, sessions, workspaceRoot: () => policy.workspaceRoot, output }),
       ...registerMissionForm({ extensionUri: context.extensionUri, policy, sessions, output }),
     );
     parser.catch((err: unknown) => output.error(`shell parser failed to load; every Bash call will be denied: ${String(err)}`));
-    const ledger = new LedgerService(context.globalStorageUri.fsPath, output);
+    const ledger = new LedgerService(context.globalStorageUri.fsPath, output, config);
     context.subscriptions.push(ledger);
     // Reading and compiling the policy (cold YAML + zod) and starting the ledger sync happen right
     // after activation returns, so VS Code's startup never waits on them.
     setImmediate(() => {
       policy.reload();
       void ledger.restart();
+      identity.warm();
     });
-    const auto = autoStartSession();
+    const auto = config.autoStartSession;
     if (auto && root) {
       const mission = auto.missionFile ? path.resolve(root.fsPath, auto.missionFile) : undefined;
       void policy.whenLoaded().then(() => sessions.start(mission));
@@ -74,7 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AgentL
       surfaces: { sidebarMessage: (raw) => views.sidebar.receive(raw), decorations },
     };
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = describeError(err);
     void vscode.window.showErrorMessage(`Agent Lane failed to start: ${reason}`);
     throw err;
   }

@@ -6,21 +6,26 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { asLedgerError, errorInfo } from '../core/ledger/errors';
 import { openSink } from '../core/ledger/openSink';
 import { LedgerSync, type LedgerSyncStatus } from '../core/ledger/sync';
 import type { LedgerSink } from '../core/ledger/sink';
 import { Disposable } from './lifecycle';
+import type { Config } from './config';
+import { describeError } from '../core/common/errors';
 
 export class LedgerService extends Disposable {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<LedgerSyncStatus>());
   readonly onDidChange = this._onDidChange.event;
   private sync: LedgerSync | undefined;
   private sink: LedgerSink | undefined;
+  /** Set when the configured ledger cannot even be opened (a bad address): nothing syncs until the setting changes. */
+  private unusable: LedgerSyncStatus | undefined;
 
-  constructor(private readonly storage: string, private readonly output: vscode.LogOutputChannel) {
+  constructor(private readonly storage: string, private readonly output: vscode.LogOutputChannel, private readonly config: Config) {
     super();
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('agentLane.ledger.url')) void this.restart();
+    this._register(config.onDidChange((c) => {
+      if (c.affects('ledger.url')) void this.restart();
     }));
     this._register({ dispose: () => { void this.stopSync(); } });
   }
@@ -30,7 +35,7 @@ export class LedgerService extends Disposable {
   }
 
   status(): LedgerSyncStatus | undefined {
-    return this.sync?.status();
+    return this.sync?.status() ?? this.unusable;
   }
 
   async restart(): Promise<void> {
@@ -38,11 +43,21 @@ export class LedgerService extends Disposable {
     const url = this.ledgerUrl();
     try {
       this.sink = openSink(url, { cwd: this.storage });
+    } catch (err) {
+      // No sink, so no sync will ever start from here: say so, and what brings it back (the
+      // setting's change event restarts this service; the trace files are the queue, nothing is lost).
+      const error = asLedgerError(err, `cannot open ledger \`${url}\``);
+      this.unusable = { sink: url, state: 'failed', lag: 0, lastError: errorInfo(error), sessions: [] };
+      this._onDidChange.fire(this.unusable);
+      this.output.error(`ledger ${url} cannot be used: ${error.message} [${error.reason}]; traces stay in ${this.traceDir} and sync once agentLane.ledger.url is fixed`);
+      return;
+    }
+    try {
       await this.sink.init?.();
     } catch (err) {
-      this.output.error(`ledger ${url} unavailable: ${(err as { reason?: string }).reason ?? (err as Error).message}; traces stay local and sync later`);
+      // A ledger that is down at start is retried by the sync engine with backoff.
+      this.output.warn(`ledger ${this.sink.display} not ready: ${describeError(err)}; syncing will retry`);
     }
-    if (!this.sink) return;
     const sync = new LedgerSync({ sink: this.sink, stateDir: path.join(this.storage, 'ledger-state') });
     sync.onDidChangeStatus((s) => {
       this._onDidChange.fire(s);
@@ -54,10 +69,8 @@ export class LedgerService extends Disposable {
   }
 
   private ledgerUrl(): string {
-    const v = vscode.workspace.getConfiguration('agentLane').inspect<string>('ledger.url');
-    // Machine-scoped: a workspace cannot redirect where its own evidence goes.
-    const configured = (v?.globalValue ?? '').trim();
-    return configured || path.join(this.storage, 'ledger');
+    // Machine-scoped (Config reads the user value only): a workspace cannot redirect its own evidence.
+    return this.config.ledgerUrl || path.join(this.storage, 'ledger');
   }
 
   private async stopSync(): Promise<void> {
@@ -65,6 +78,7 @@ export class LedgerService extends Disposable {
     const sink = this.sink;
     this.sync = undefined;
     this.sink = undefined;
+    this.unusable = undefined;
     await sync?.stop();
     await sink?.close().catch(() => undefined);
   }

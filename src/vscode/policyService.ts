@@ -9,7 +9,7 @@ import { WORKSPACE_POLICY } from '../core/policy/managedPaths';
 import type { PolicyProblem } from '../core/policy/errors';
 import { Disposable } from './lifecycle';
 import { DIAGNOSTIC_COLLECTION } from './constants';
-import { managedPolicyFile } from './config';
+import type { Config } from './config';
 
 export class PolicyService extends Disposable {
   private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection(DIAGNOSTIC_COLLECTION));
@@ -18,7 +18,7 @@ export class PolicyService extends Disposable {
   private current: PolicyStack | undefined;
   private firstLoad: { promise: Promise<PolicyStack | undefined>; resolve: (s: PolicyStack | undefined) => void };
 
-  constructor(private readonly root: vscode.Uri | undefined) {
+  constructor(private readonly root: vscode.Uri | undefined, private readonly config: Config) {
     super();
     let resolve!: (s: PolicyStack | undefined) => void;
     this.firstLoad = { promise: new Promise((r) => { resolve = r; }), resolve };
@@ -28,8 +28,8 @@ export class PolicyService extends Disposable {
       this._register(watcher.onDidCreate(() => this.reload()));
       this._register(watcher.onDidDelete(() => this.reload()));
     }
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('agentLane.managedPolicyFile')) this.reload();
+    this._register(config.onDidChange((c) => {
+      if (c.affects('managedPolicyFile')) this.reload();
     }));
   }
 
@@ -39,7 +39,7 @@ export class PolicyService extends Disposable {
 
   /** The managed policy file named by the machine setting, or undefined for the platform default. */
   get managedFile(): string | undefined {
-    return managedPolicyFile();
+    return this.config.managedPolicyFile;
   }
 
   get workspaceRoot(): string | undefined {
@@ -56,7 +56,7 @@ export class PolicyService extends Disposable {
       this.firstLoad.resolve(undefined);
       return undefined;
     }
-    const stack = loadPolicyStack({ workspaceRoot: this.root.fsPath, managedFile: managedPolicyFile() });
+    const stack = loadPolicyStack({ workspaceRoot: this.root.fsPath, managedFile: this.config.managedPolicyFile });
     this.current = stack;
     this.publish(stack.problems);
     this._onDidChange.fire(stack);

@@ -9,13 +9,12 @@ import * as path from 'node:path';
 import { openLane, LaneError, type Lane } from '../core/session/lane';
 import type { ApprovalAnswer, DecisionRecord, PendingApproval } from '../core/session/types';
 import { Disposable, DisposableStore } from './lifecycle';
-import { agentArgs, agentCommand, agentKind } from './config';
-// --- agent adapters (issue 13) ---
+import type { Config } from './config';
 import { resolveAgent } from '../core/agents/registry';
 import { detectAgentVersion } from '../core/agents/version';
-// --- end agent adapters ---
-import { formatPerson, supervisorIdentity } from './identity';
+import { formatPerson, type SupervisorIdentity } from './identity';
 import type { PolicyService } from './policyService';
+import { describeError } from '../core/common/errors';
 
 export interface ActiveSession {
   lane: Lane;
@@ -40,6 +39,8 @@ export class SessionController extends Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly policy: PolicyService,
     private readonly output: vscode.LogOutputChannel,
+    private readonly config: Config,
+    private readonly identity: SupervisorIdentity,
   ) {
     super();
     this._register(vscode.window.onDidCloseTerminal((t) => {
@@ -49,7 +50,7 @@ export class SessionController extends Disposable {
       // An agent that dies at once is almost always a missing or misconfigured command: say so.
       if (code !== null && code !== 0 && Date.now() - s.startedAt < 5000) {
         void vscode.window.showErrorMessage(
-          `Agent Lane: the agent command \`${agentCommand()}\` exited at once (code ${code}). Is it installed and on PATH?`,
+          `Agent Lane: the agent command \`${this.config.agentCommand}\` exited at once (code ${code}). Is it installed and on PATH?`,
           'Open Settings',
         ).then((pick) => { if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'agentLane.agent'); });
       }
@@ -76,8 +77,8 @@ export class SessionController extends Disposable {
     const cli = path.join(this.context.extensionPath, 'dist', 'cli.js');
     let lane: Lane;
     // --- agent adapters (issue 13): which CLI, and the version it reports ---
-    const agentArgv = [...agentCommand().split(/\s+/).filter(Boolean), ...agentArgs()];
-    const resolved = resolveAgent(agentArgv, agentKind());
+    const agentArgv = [...this.config.agentCommand.split(/\s+/).filter(Boolean), ...this.config.agentArgs];
+    const resolved = resolveAgent(agentArgv, this.config.agentKind);
     if (!resolved.ok) {
       void vscode.window.showErrorMessage(`Agent Lane: session not started — ${resolved.reason} (setting agentLane.agent.kind)`);
       return undefined;
@@ -90,7 +91,7 @@ export class SessionController extends Disposable {
         managedFile: this.policy.managedFile,
         missionFile,
         traceDir: path.join(storage, 'traces'),
-        supervisor: supervisorIdentity(root),
+        supervisor: await this.identity.resolve(),
         agent: { name: resolved.adapter.kind, version: agentVersion ?? 'unknown' },
         agentKind: resolved.adapter.kind,
         agentArgv,
@@ -99,14 +100,14 @@ export class SessionController extends Disposable {
         onStatusLine: () => this.statusText(),
         cliPath: cli,
         // A model passed in the agent's arguments is the session's model (and must match a mission pin).
-        modelId: modelFromArgs([...agentCommand().split(/\s+/), ...agentArgs()]),
-        priceOverrides: vscode.workspace.getConfiguration('agentLane').inspect('prices')?.globalValue ?? {},
+        modelId: modelFromArgs([...this.config.agentCommand.split(/\s+/), ...this.config.agentArgs]),
+        priceOverrides: this.config.priceOverrides,
         // The extension's storage holds traces and the default ledger: the agent must not see it.
         laneDirs: [storage],
-        ledgerUrl: vscode.workspace.getConfiguration('agentLane').get<string>('ledger.url') || undefined,
+        ledgerUrl: this.config.ledgerUrl || undefined,
       });
     } catch (err) {
-      const reason = LaneError.is(err) ? err.reason : err instanceof Error ? err.message : String(err);
+      const reason = describeError(err);
       this.output.error(`session not started: ${reason}`);
       void vscode.window.showErrorMessage(`Agent Lane: session not started — ${reason.split('\n')[0]}`, 'Open Policy').then((pick) => {
         if (pick) void vscode.commands.executeCommand('agentLane.openPolicy', LaneError.is(err) ? err.problems[0]?.line : undefined);
@@ -116,7 +117,7 @@ export class SessionController extends Disposable {
     const store = new DisposableStore();
     this.sessionStore = store;
     const title = lane.mission ? `${lane.mission.id}: ${lane.mission.title}` : path.basename(root);
-    const launch = lane.agentCommand([...agentCommand().split(/\s+/).filter(Boolean), ...agentArgs()], { interactive: true });
+    const launch = lane.agentCommand([...this.config.agentCommand.split(/\s+/).filter(Boolean), ...this.config.agentArgs], { interactive: true });
     const terminal = vscode.window.createTerminal({
       // The terminal names the agent and the version it reported.
       name: `Agent Lane · ${title} · ${resolved.adapter.displayName} ${agentVersion ?? '(version unknown)'}`,
@@ -158,7 +159,7 @@ export class SessionController extends Disposable {
         { modal: true }, 'Freeze');
       if (pick !== 'Freeze') return;
     }
-    const who = formatPerson(supervisorIdentity(this.policy.workspaceRoot ?? ''));
+    const who = formatPerson(this.identity.current());
     await s.lane.broker.freeze(who, `kill switch: frozen by ${who}`, 'supervisor');
     this._onDidChange.fire();
   }
@@ -166,7 +167,7 @@ export class SessionController extends Disposable {
   async unfreeze(): Promise<void> {
     const s = this.session;
     if (!s) return;
-    await s.lane.broker.unfreeze(formatPerson(supervisorIdentity(this.policy.workspaceRoot ?? '')), 'resumed by the supervisor');
+    await s.lane.broker.unfreeze(formatPerson(this.identity.current()), 'resumed by the supervisor');
     this._onDidChange.fire();
   }
 
@@ -185,7 +186,7 @@ export class SessionController extends Disposable {
   }
 
   supervisorName(): string {
-    return formatPerson(supervisorIdentity(this.policy.workspaceRoot ?? ''));
+    return formatPerson(this.identity.current());
   }
 
   private statusText(): string {
@@ -203,7 +204,7 @@ export class SessionController extends Disposable {
       await s.lane.close(reason, exitCode);
       this.output.info(`session ${s.lane.sessionId} ended: ${reason}`);
     } catch (err) {
-      this.output.error(`session ${s.lane.sessionId} did not close cleanly: ${err instanceof Error ? err.message : String(err)}`);
+      this.output.error(`session ${s.lane.sessionId} did not close cleanly: ${describeError(err)}`);
     } finally {
       this.sessionStore?.dispose();
       this.sessionStore = undefined;

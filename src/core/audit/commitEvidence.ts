@@ -18,7 +18,7 @@
  *     recorded before the ref watcher existed, `agentlane.trace/1`): the trailer rules decide.
  */
 import { promises as fsp } from 'node:fs';
-import { notAPerson } from '../git/checkCommits';
+import { notAPerson } from '../common/person';
 import type { LedgerReader } from '../ledger/ledgerReader';
 import type { TraceCheckpoint } from '../trace/canonical';
 import { TraceEventSchema, type TraceEvent, type TraceEventOf } from '../trace/schema';

@@ -1,3 +1,5 @@
+import { AgentLaneError } from '../common/errors';
+
 /** Errors of the audit commands: each carries a reason a script can branch on and a person can act on. */
 export type AuditErrorReason =
   | 'not-found'        // a trace file or directory the auditor named does not exist
@@ -8,12 +10,4 @@ export type AuditErrorReason =
   | 'bad-date'         // --since / --until / --date is not a date
   | 'unsupported-ledger'; // a ledger URL scheme this build cannot read back
 
-export class AuditError extends Error {
-  constructor(readonly reason: AuditErrorReason, message: string) {
-    super(message);
-    this.name = 'AuditError';
-  }
-  static is(e: unknown): e is AuditError {
-    return e instanceof AuditError;
-  }
-}
+export class AuditError extends AgentLaneError<AuditErrorReason> {}

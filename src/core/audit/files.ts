@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import type { TraceCheckpoint } from '../trace/canonical';
 import { AuditError } from './errors';
+import { describeError } from '../common/errors';
 
 export const TRACE_SUFFIX = '.trace.jsonl';
 export const CHECKPOINTS_LOG = 'checkpoints.log';
@@ -33,7 +34,7 @@ async function statOrThrow(p: string): Promise<import('node:fs').Stats> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new AuditError('not-found', `\`${p}\` does not exist`);
-    throw new AuditError('unreadable', `cannot read \`${p}\` (${code ?? (err as Error).message})`);
+    throw new AuditError('unreadable', `cannot read \`${p}\` (${code ?? describeError(err)})`);
   }
 }
 
@@ -71,7 +72,7 @@ export async function readCheckpointLog(file: string): Promise<CheckpointLog> {
   try {
     text = await fsp.readFile(file, 'utf8');
   } catch (err) {
-    throw new AuditError('unreadable', `cannot read \`${file}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new AuditError('unreadable', `cannot read \`${file}\` (${(err as NodeJS.ErrnoException).code ?? describeError(err)})`);
   }
   const checkpoints: TraceCheckpoint[] = [];
   const problems: CheckpointProblem[] = [];

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { describeError } from '../common/errors';
 
 export const MANIFEST_FILE = 'MANIFEST.json';
 export const BUNDLE_SCHEMA = 'agentlane.bundle/1';
@@ -44,7 +45,7 @@ export async function checkManifest(bundleDir: string): Promise<{ hash: string; 
   try {
     text = await fsp.readFile(path.join(bundleDir, MANIFEST_FILE), 'utf8');
   } catch (err) {
-    return { error: `cannot read ${MANIFEST_FILE} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+    return { error: `cannot read ${MANIFEST_FILE} (${(err as NodeJS.ErrnoException).code ?? describeError(err)})` };
   }
   let value: unknown;
   try {

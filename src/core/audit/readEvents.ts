@@ -6,6 +6,7 @@
 import { promises as fsp } from 'node:fs';
 import { TraceEventSchema, type TraceEvent } from '../trace/schema';
 import { AuditError } from './errors';
+import { describeError } from '../common/errors';
 
 export interface SessionEvents {
   sessionId: string;
@@ -48,7 +49,7 @@ export async function readTraceFile(file: string): Promise<{ buf: Buffer; parsed
   try {
     buf = await fsp.readFile(file);
   } catch (err) {
-    throw new AuditError('unreadable', `cannot read \`${file}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new AuditError('unreadable', `cannot read \`${file}\` (${(err as NodeJS.ErrnoException).code ?? describeError(err)})`);
   }
   return { buf, parsed: parseTraceBuffer(file, buf) };
 }

@@ -5,6 +5,11 @@
  * answered by the caller through `mergePointOf`.
  */
 import type { TraceEvent, TraceEventOf } from '../trace/schema';
+import { sessionCost, sessionStart } from '../trace/sessionFacts';
+import { assertNever } from '../common/errors';
+
+// Re-exported: callers read them as part of the report's vocabulary.
+export { sessionCost, sessionStart };
 
 export type GroupBy = 'mission' | 'session' | 'period';
 export type PeriodUnit = 'day' | 'month';
@@ -110,10 +115,6 @@ export interface Report {
 
 const NO_MISSION = '(no mission)';
 
-/** Start of a session: its header's ts, else its first event's. */
-export function sessionStart(events: readonly TraceEvent[]): string | undefined {
-  return (events.find((e) => e.event === 'session.start') ?? events[0])?.ts;
-}
 
 /** The rule a deny is charged to: the first deny reason, else the first reason. */
 export function denyRule(ev: TraceEventOf<'tool.decision'>): string {
@@ -126,12 +127,6 @@ export function isAcked(commit: TraceEventOf<'commit.recorded'>, events: readonl
     && (commit.ack_id === null || e.ack_id === commit.ack_id));
 }
 
-/** Budget events carry the cumulative cost of the session: the latest is the total, never the sum. */
-export function sessionCost(events: readonly TraceEvent[]): number | null {
-  let cost: number | null = null;
-  for (const e of events) if (e.event === 'budget.usage') cost = Math.max(cost ?? 0, e.cost_usd);
-  return cost;
-}
 
 /** Counts plus the commit sets behind `linked_commits` / `merged_prs` (distinct across sessions). */
 interface Acc {
@@ -212,8 +207,21 @@ function addSession(acc: Acc, s: ReportSessionInput): void {
         acc.shas.add(e.commit_sha);
         if (s.intact && isAcked(e, events)) c.completeness.commits_linked++;
         break;
-      default:
+      // Counted elsewhere (cost: sessionCost) or not part of the report's counts.
+      case 'session.start':
+      case 'tool.result':
+      case 'approval.requested':
+      case 'session.unfreeze':
+      case 'budget.usage':
+      case 'budget.raise':
+      case 'prompt.submitted':
+      case 'checkpoint':
+      case 'trace.torn':
+      case 'commit.ack':
+      case 'session.end':
         break;
+      default:
+        assertNever(e, 'trace event kind');
     }
   }
   const cost = sessionCost(events);

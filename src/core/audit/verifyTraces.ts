@@ -10,6 +10,7 @@ import { verifyTraceBytes } from '../trace/verify';
 import type { TraceDamage } from '../trace/verifyTypes';
 import { AuditError } from './errors';
 import { readCheckpointLog, sessionIdsIn } from './files';
+import { describeError } from '../common/errors';
 
 export interface FileIntact {
   file: string;
@@ -120,7 +121,7 @@ export async function verifyTraceSet(traces: readonly string[], checkpointLogs: 
     try {
       buf = await fsp.readFile(file);
     } catch (err) {
-      throw new AuditError('unreadable', `cannot read \`${file}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new AuditError('unreadable', `cannot read \`${file}\` (${(err as NodeJS.ErrnoException).code ?? describeError(err)})`);
     }
     const ids = [...sessionIdsIn(buf)];
     ids.forEach((id) => seen.add(id));

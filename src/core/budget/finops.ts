@@ -1,5 +1,5 @@
 /**
- * The budget ledger export (DESIGN.md "Budget ledger export (FinOps)"): one row per team and
+ * The budget ledger export (docs/ARCHITECTURE.md "Budget ledger export (FinOps)"): one row per team and
  * period, caps next to actuals, attributed to a value stream and a cost center.
  * `finopsLedgerSchema` is the single source for the generated JSON Schema (z.toJSONSchema),
  * so constraints live in the schema (patterns, minimums), not in refinements it cannot see.

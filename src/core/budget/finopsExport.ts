@@ -1,6 +1,6 @@
 /**
  * `agentlane budget export` as a pure function: one team's sessions of one period in, one
- * budget ledger row (DESIGN.md "Budget ledger export (FinOps)") out. No I/O: the CLI reads the
+ * budget ledger row (docs/ARCHITECTURE.md "Budget ledger export (FinOps)") out. No I/O: the CLI reads the
  * traces and mission files and answers `mergePointOf` from git beforehand, so tests compare
  * whole results with deepStrictEqual.
  *
@@ -19,7 +19,7 @@
  *   from the caller, since missions cap minutes per session, not per period.
  */
 import type { TraceEvent } from '../trace/schema';
-import { sessionCost, sessionStart } from '../audit/report';
+import { sessionCost, sessionStart } from '../trace/sessionFacts';
 import { parseFinopsLedger, roundUsd, type FinopsLedger } from './finops';
 import { periodContains, type Period } from './period';
 

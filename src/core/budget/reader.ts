@@ -11,6 +11,7 @@
  * Only this module touches the file system.
  */
 import * as fs from 'node:fs';
+import { AgentLaneError, describeError } from '../common/errors';
 import { decodeWithoutContent } from './skeleton';
 import { parseTranscriptLine, type LineResult } from './transcript';
 import { UsageAccumulator, type UsageTotals } from './usage';
@@ -58,15 +59,9 @@ export interface TranscriptMeterOptions {
 }
 
 /** The transcript exists but cannot be read; the budget is then unknown (fail closed). */
-export class TranscriptReadError extends Error {
-  readonly reason: string;
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'TranscriptReadError';
-    this.reason = reason;
-  }
-  static is(error: unknown): error is TranscriptReadError {
-    return error instanceof TranscriptReadError;
+export class TranscriptReadError extends AgentLaneError<'transcript-unreadable'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('transcript-unreadable', message, options);
   }
 }
 
@@ -116,7 +111,7 @@ export class TranscriptMeter {
       fd = fs.openSync(this.path, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return result;
-      throw new TranscriptReadError(`cannot open transcript \`${this.path}\`: ${(error as Error).message}`);
+      throw new TranscriptReadError(`cannot open transcript \`${this.path}\`: ${describeError(error)}`, { cause: error });
     }
     try {
       const stat = fs.fstatSync(fd);
@@ -134,7 +129,7 @@ export class TranscriptMeter {
       }
     } catch (error) {
       if (TranscriptReadError.is(error)) throw error;
-      throw new TranscriptReadError(`cannot read transcript \`${this.path}\`: ${(error as Error).message}`);
+      throw new TranscriptReadError(`cannot read transcript \`${this.path}\`: ${describeError(error)}`, { cause: error });
     } finally {
       fs.closeSync(fd);
     }
@@ -242,12 +237,13 @@ function readAt(fd: number, position: number, length: number): Buffer {
   return buffer.subarray(0, n);
 }
 
-/** Scan whole files once into one accumulator (reports, benchmarks). */
+
+/** Scan whole files once into one accumulator (`agentlane usage`, reports, benchmarks). */
 export function scanTranscripts(paths: readonly string[], accumulator = new UsageAccumulator()): { totals: UsageTotals; bytesRead: number; badLines: number } {
   let bytesRead = 0;
   let badLines = 0;
-  for (const path of paths) {
-    const meter = new TranscriptMeter(path, { accumulator });
+  for (const p of paths) {
+    const meter = new TranscriptMeter(p, { accumulator });
     const r = meter.read();
     bytesRead += r.bytesRead;
     badLines += r.badLines;

@@ -7,9 +7,10 @@
 import { closeSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CompiledPolicy, Setting, RuleRef } from '../policy/compile';
-import { tightestCap } from '../policy/compile';
+import { tightest } from '../common/tightest';
 import type { BudgetGate } from '../session/broker';
-import { TranscriptMeter, TranscriptReadError } from './reader';
+import { TranscriptMeter } from './reader';
+import { describeError } from '../common/errors';
 import { UsageAccumulator } from './usage';
 import { meterReading, type MeterReading } from './meter';
 import { evaluateCaps, type Cap, type CapEvaluation, type Caps } from './caps';
@@ -44,8 +45,8 @@ export class SessionMeter implements BudgetGate {
   private last: BudgetSnapshot | undefined;
 
   constructor(private readonly policy: CompiledPolicy, private readonly prices: PriceTable) {
-    this.usdCap = capOf(tightestCap(policy, (l) => l.budget?.usd));
-    this.tokenCap = capOf(tightestCap(policy, (l) => l.budget?.tokens));
+    this.usdCap = capOf(tightest(policy.layers, (l) => l.budget?.usd));
+    this.tokenCap = capOf(tightest(policy.layers, (l) => l.budget?.tokens));
   }
 
   /** From every hook payload; the first one names the session's transcript. */
@@ -86,7 +87,7 @@ export class SessionMeter implements BudgetGate {
       try {
         meter.read();
       } catch (err) {
-        this.readError = TranscriptReadError.is(err) ? err.reason : (err as Error).message;
+        this.readError = describeError(err);
       }
     }
     // Before the first hook names a transcript there is no spend to read yet: count zero usage.

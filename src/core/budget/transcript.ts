@@ -1,7 +1,7 @@
 /**
  * The part of a Claude Code transcript line the budget needs, parsed with zod at the boundary.
  *
- * Facts this relies on (DESIGN.md "Hooking Claude Code"): one API response is written as
+ * Facts this relies on (docs/claude-code-facts.md "Transcripts"): one API response is written as
  * several `type:"assistant"` lines sharing `message.id` (one per content block), each
  * repeating the full usage; newer CLIs write `requestRef` instead of `requestId`. Everything
  * else on a line (content, cwd, git branch …) is ignored and never validated.

@@ -5,7 +5,7 @@
  * the spend of sessions whose transcript is not on this machine (booked as `(trace only)`).
  */
 import type { TraceEvent } from '../trace/schema';
-import { sessionCost, sessionStart } from '../audit/report';
+import { sessionCost, sessionStart } from '../trace/sessionFacts';
 import { meterReading } from './meter';
 import type { PriceTable } from './prices';
 import type { UsageRecord } from './transcript';

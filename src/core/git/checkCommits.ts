@@ -21,6 +21,10 @@ import {
 } from './trailers';
 import { isSafeSessionId, type TraceStore } from './traceStore';
 import type { HostCommitJudge } from '../audit/commitEvidence';
+import { notAPerson } from '../common/person';
+
+export { notAPerson };
+import { describeError } from '../common/errors';
 
 export type CommitStatus = 'ok' | 'fail';
 
@@ -65,7 +69,7 @@ async function checkOne(o: CheckCommitsOptions, meta: CommitMeta, protectedPaths
       const hit = await protectedPaths.firstHit(meta.sha, meta.parents, await filesChanged(o.repo, meta.sha));
       return hit && `\`${hit.path}\` (paths.protect \`${hit.pattern}\` in ${hit.origin})`;
     } catch (err) {
-      return `${(err as Error).message}`;
+      return `${describeError(err)}`;
     }
   };
 
@@ -155,13 +159,6 @@ async function checkLaneCommit(store: TraceStore, meta: CommitMeta, trailers: re
 }
 
 /** Why `ackBy` is not a person, or undefined if it is (see the header). */
-export function notAPerson(ackBy: string): string | undefined {
-  const by = ackBy.trim();
-  if (by === '' || by === 'system') return `acknowledged by \`${by || '(nobody)'}\`: the system cannot acknowledge a commit, only a person can`;
-  if (by.startsWith('approver:')) return `acknowledged by the headless approver \`${by}\` without naming the person it acts for`;
-  return undefined;
-}
-
 /** Events of one session in a verified file (the verifier already held every line to the schema). */
 function sessionEvents(bytes: Buffer, sessionId: string): TraceEvent[] {
   const out: TraceEvent[] = [];

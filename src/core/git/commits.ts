@@ -24,11 +24,6 @@ export async function commitMeta(cwd: string, sha: string): Promise<CommitMeta> 
   return { sha: h, tree: t, parents: p.split(' ').filter(Boolean), subject: s, message: body.join('\0').replace(/\n$/, '') };
 }
 
-/** The tree object a commit points to. */
-export async function commitTree(cwd: string, sha: string): Promise<string> {
-  return (await runGitText(cwd, ['rev-parse', '--verify', `${sha}^{tree}`])).trim();
-}
-
 /**
  * Files a commit changes. For a merge, `-c` lists only paths that differ from every parent:
  * what the merge itself authored (conflict resolutions, evil merges), not what it brings in.

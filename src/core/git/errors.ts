@@ -1,3 +1,5 @@
+import { AgentLaneError } from '../common/errors';
+
 /** Typed failures of the git helpers: every one carries a reason a person can act on. */
 export type GitErrorReason =
   | 'git-missing'      // the `git` executable cannot be started
@@ -6,12 +8,8 @@ export type GitErrorReason =
   | 'output-too-large' // the command printed more than we are willing to buffer
   | 'git-failed';      // any other non-zero exit: the message is git's first stderr line
 
-export class GitError extends Error {
-  constructor(readonly reason: GitErrorReason, message: string, readonly args: readonly string[] = []) {
-    super(message);
-    this.name = 'GitError';
-  }
-  static is(e: unknown): e is GitError {
-    return e instanceof GitError;
+export class GitError extends AgentLaneError<GitErrorReason> {
+  constructor(reason: GitErrorReason, message: string, readonly args: readonly string[] = [], options?: { cause?: unknown }) {
+    super(reason, message, options);
   }
 }

@@ -7,6 +7,7 @@
 import { compileGlobList, type GlobList } from '../policy/compile';
 import { loadPolicyFromText } from '../policy/load';
 import { formatProblem } from '../policy/errors';
+import { AgentLaneError } from '../common/errors';
 import { fileAt } from './commits';
 
 export const POLICY_PATH = '.agentlane/policy.yaml';
@@ -17,11 +18,9 @@ export interface ProtectSource {
   globs: GlobList;
 }
 
-export class PolicyAtCommitError extends Error {
-  readonly reason = 'policy-unreadable' as const;
+export class PolicyAtCommitError extends AgentLaneError<'policy-unreadable'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'PolicyAtCommitError';
+    super('policy-unreadable', message);
   }
 }
 

@@ -21,8 +21,6 @@ export const PreCommitBody = z.strictObject({
 export const CommitMsgBody = z.strictObject({ tree: objectId });
 export const PostCommitBody = z.strictObject({ sha: objectId, tree: objectId });
 
-export type PreCommitRequest = z.infer<typeof PreCommitBody>;
-
 export const PreCommitAnswer = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), ackId: z.string().nullable(), by: z.string().nullable() }),
   z.object({ ok: z.literal(false), reason: z.string() }),

@@ -18,7 +18,7 @@ export type GitBroker = Pick<SessionBroker,
 export function gitRoutes(broker: GitBroker): Record<string, Route> {
   return {
     [GIT_ROUTES.preCommit]: validated(PreCommitBody, async (review) => {
-      // Default on: DESIGN.md has commits wait for the acknowledgement unless a policy says not.
+      // Default on: commits wait (docs/ARCHITECTURE.md, "Data flow") for the acknowledgement unless a policy says not.
       if (requireCommitAck(broker.policy)?.value === false) {
         if (broker.state !== 'running') {
           return { ok: false, reason: `the session is ${broker.state}${broker.frozenBecause ? `: ${broker.frozenBecause}` : ''}` };

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { LedgerError } from './errors';
 import type { ChainPosition } from './traceChunk';
+import { describeError } from '../common/errors';
 
 export const CursorSchema = z.strictObject({
   version: z.literal(1),
@@ -47,7 +48,7 @@ export class CursorStore {
       text = await fsp.readFile(file, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { cursor: undefined };
-      throw new LedgerError('local-io', `cannot read cursor \`${file}\`: ${(e as Error).message}`, { cause: e });
+      throw new LedgerError('local-io', `cannot read cursor \`${file}\`: ${describeError(e)}`, { cause: e });
     }
     let parsed: unknown;
     try {
@@ -80,7 +81,7 @@ export class CursorStore {
       await fsp.rename(tmp, file);
     } catch (e) {
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
-      throw new LedgerError('local-io', `cannot write cursor \`${file}\`: ${(e as Error).message}`, { cause: e });
+      throw new LedgerError('local-io', `cannot write cursor \`${file}\`: ${describeError(e)}`, { cause: e });
     }
     return cursor;
   }

@@ -1,3 +1,5 @@
+import { describeError, AgentLaneError } from '../common/errors';
+
 /**
  * Typed ledger errors. Every failure carries a `reason` a person can act on and a `retryable`
  * flag the sync engine obeys: retryable failures (the ledger is unreachable or restarting) are
@@ -23,20 +25,11 @@ export type LedgerErrorReason =
 
 const RETRYABLE: ReadonlySet<LedgerErrorReason> = new Set(['unreachable', 'unavailable']);
 
-export class LedgerError extends Error {
+export class LedgerError extends AgentLaneError<LedgerErrorReason> {
   readonly retryable: boolean;
-  constructor(
-    readonly reason: LedgerErrorReason,
-    message: string,
-    options?: { cause?: unknown; retryable?: boolean },
-  ) {
-    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
-    this.name = 'LedgerError';
+  constructor(reason: LedgerErrorReason, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super(reason, message, options);
     this.retryable = options?.retryable ?? RETRYABLE.has(reason);
-  }
-
-  static is(e: unknown): e is LedgerError {
-    return e instanceof LedgerError;
   }
 }
 
@@ -50,11 +43,6 @@ export class LedgerConflictError extends LedgerError {
     detail?: string,
   ) {
     super('conflict', `ledger conflict in session \`${sessionId}\` at seq ${seq}: the ledger holds ${storedHash.slice(0, 12)}… but the trace has ${sentHash.slice(0, 12)}…${detail ? ` (${detail})` : ''}`);
-    this.name = 'LedgerConflictError';
-  }
-
-  static override is(e: unknown): e is LedgerConflictError {
-    return e instanceof LedgerConflictError;
   }
 }
 
@@ -62,11 +50,6 @@ export class LedgerConflictError extends LedgerError {
 export class BrokenTraceError extends LedgerError {
   constructor(readonly file: string, readonly firstBadSeq: number, why: string) {
     super('broken-trace', `trace \`${file}\` is broken at seq ${firstBadSeq}: ${why}; nothing from seq ${firstBadSeq} on is shipped (run \`agentlane verify\`)`);
-    this.name = 'BrokenTraceError';
-  }
-
-  static override is(e: unknown): e is BrokenTraceError {
-    return e instanceof BrokenTraceError;
   }
 }
 
@@ -88,7 +71,7 @@ export function isNetworkCode(code: string | undefined): boolean {
 export function ledgerErrorFromFs(e: unknown, doing: string): LedgerError {
   if (LedgerError.is(e)) return e;
   const code = errnoCode(e);
-  const detail = e instanceof Error ? e.message : String(e);
+  const detail = describeError(e);
   const reason: LedgerErrorReason =
     code === 'ENOSPC' || code === 'EDQUOT' ? 'no-space'
       : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission'
@@ -113,6 +96,6 @@ export function errorInfo(e: LedgerError): LedgerErrorInfo {
 /** Anything thrown inside the engine, as a LedgerError (unknown failures are not retried). */
 export function asLedgerError(e: unknown, doing: string): LedgerError {
   if (LedgerError.is(e)) return e;
-  const detail = e instanceof Error ? e.message : String(e);
+  const detail = describeError(e);
   return new LedgerError('io', `${doing}: ${detail}`, { cause: e });
 }

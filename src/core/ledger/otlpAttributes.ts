@@ -32,6 +32,7 @@
  * Duplicates are possible after a crash (at-least-once): de-duplicate on
  * (agentlane.session_id, agentlane.seq).
  */
+import { assertNever } from '../common/errors';
 import type { TraceEvent } from '../trace/schema';
 import { vouchedBy } from '../trace/trust';
 
@@ -116,8 +117,23 @@ export function otlpAttributesOf(ev: TraceEvent): Partial<Record<OtlpAttributeNa
     case 'approval.answered':
       a[OTLP_ATTRIBUTES.approvalAnswer] = ev.answer;
       break;
-    default:
+    // Kinds with no attributes of their own beyond the envelope (listed, so a new kind is a
+    // type error here rather than silently missing from the SIEM).
+    case 'session.start':
+    case 'tool.result':
+    case 'session.freeze':
+    case 'session.unfreeze':
+    case 'budget.usage':
+    case 'budget.raise':
+    case 'prompt.submitted':
+    case 'checkpoint':
+    case 'trace.torn':
+    case 'commit.ack':
+    case 'commit.recorded':
+    case 'session.end':
       break;
+    default:
+      return assertNever(ev, 'trace event kind');
   }
   return a;
 }

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { errnoCode, isNetworkCode, LedgerConflictError, LedgerError, type LedgerErrorReason } from './errors';
 import { CHECKPOINTS_TABLE, EVENTS_TABLE, LATEST_SCHEMA_VERSION, MIGRATION_LOCK_KEY, MIGRATIONS, SCHEMA_VERSION_TABLE, SQLSTATE } from './postgresSchema';
 import type { LedgerCheckpoint, LedgerHead, LedgerLine, LedgerSink } from './sink';
+import { describeError } from '../common/errors';
 
 /** int8 arrives as a string from node-postgres; both forms are accepted. */
 const SeqSchema = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(Number);
@@ -223,7 +224,7 @@ const RETRYABLE_SQLSTATE: ReadonlyMap<string, LedgerErrorReason> = new Map([
 export function pgError(e: unknown, doing: string, display: string, sessionId?: string): LedgerError {
   if (LedgerError.is(e)) return e;
   const code = errnoCode(e);
-  const msg = e instanceof Error ? e.message : String(e);
+  const msg = describeError(e);
   const detail = (e as { detail?: unknown }).detail;
   const where = `cannot ${doing} in ledger \`${display}\``;
   if (code === SQLSTATE.chain && typeof detail === 'string') {

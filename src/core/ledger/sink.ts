@@ -2,7 +2,7 @@
  * Where traces end up for the organisation. Three implementations: a directory (the embedded
  * default, e.g. a shared drive), PostgreSQL, and an OTLP/HTTP logs collector (→ SIEM).
  *
- * Contract every sink keeps (DESIGN.md invariant 5): the key of an event is (session_id, seq).
+ * Contract every sink keeps (docs/ARCHITECTURE.md invariant 5): the key of an event is (session_id, seq).
  *   - `append` of a (session, seq) already stored with the same hash is a no-op, so the sync
  *     engine can re-send after a crash without creating duplicates;
  *   - the same (session, seq) with another hash is a LedgerConflictError and nothing of that
@@ -29,7 +29,7 @@ export interface LedgerHead {
   hash: string;
 }
 
-/** A chain head the ledger pins (DESIGN.md "Trace": checkpoint {session_id, seq, head}). */
+/** A chain head the ledger pins (docs/ARCHITECTURE.md "Trace": checkpoint {session_id, seq, head}). */
 export interface LedgerCheckpoint {
   session_id: string;
   seq: number;

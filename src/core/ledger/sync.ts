@@ -1,6 +1,6 @@
 /**
  * Ledger sync: ships local trace files to a sink at-least-once; the sink's idempotent key
- * (session_id, seq) makes the effect exactly once (DESIGN.md invariant 5).
+ * (session_id, seq) makes the effect exactly once (docs/ARCHITECTURE.md invariant 5).
  *
  * The trace file is the disk queue: nothing is copied aside, so nothing is lost while the
  * ledger is down — the engine simply resumes from its cursor later. Per file it reads complete

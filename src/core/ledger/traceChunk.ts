@@ -16,6 +16,7 @@ import { GENESIS_PREV, HASH_SUFFIX_LENGTH, HASH_SUFFIX_PREFIX, TRACE_DOMAIN } fr
 import { TraceEventSchema, type TraceEvent } from '../trace/schema';
 import { BrokenTraceError, LedgerError } from './errors';
 import type { LedgerLine } from './sink';
+import { describeError } from '../common/errors';
 
 /** Where the engine stands in a trace file: after the line `seq` whose hash is `head`. */
 export interface ChainPosition {
@@ -66,7 +67,7 @@ async function openTrace(file: string): Promise<fsp.FileHandle> {
   try {
     return await fsp.open(file, 'r');
   } catch (e) {
-    throw new LedgerError('local-io', `cannot open trace \`${file}\`: ${(e as Error).message}`, { cause: e });
+    throw new LedgerError('local-io', `cannot open trace \`${file}\`: ${describeError(e)}`, { cause: e });
   }
 }
 
@@ -89,7 +90,7 @@ async function readFrom(file: string, pos: ChainPosition, maxBytes: number): Pro
     }
   } catch (e) {
     if (LedgerError.is(e)) throw e;
-    throw new LedgerError('local-io', `cannot read trace \`${file}\`: ${(e as Error).message}`, { cause: e });
+    throw new LedgerError('local-io', `cannot read trace \`${file}\`: ${describeError(e)}`, { cause: e });
   } finally {
     await fh.close();
   }

@@ -6,12 +6,13 @@
 import { z } from 'zod';
 import picomatch from 'picomatch';
 import { modeSchema } from '../policy/schema';
+import { describeError } from '../common/errors';
 
 const glob = z.string().min(1, 'empty glob').superRefine((value, ctx) => {
   try {
     picomatch.makeRe(value, { dot: true, strictBrackets: true });
   } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `bad glob \`${value}\`: ${(err as Error).message}` });
+    ctx.addIssue({ code: 'custom', message: `bad glob \`${value}\`: ${describeError(err)}` });
   }
 });
 
@@ -61,4 +62,3 @@ export const missionSchema = z.strictObject({
 });
 
 export type Mission = z.infer<typeof missionSchema>;
-export type MissionInput = z.input<typeof missionSchema>;

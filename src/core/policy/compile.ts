@@ -11,6 +11,7 @@ import type { PolicyProblem } from './errors';
 import { compileShellPattern } from '../shell';
 import { compileHostPattern } from './hosts';
 import { expandHome, toPosix } from './paths';
+import { tightest } from '../common/tightest';
 
 export interface RuleRef {
   layer: LayerName;
@@ -240,12 +241,7 @@ export function tightestCap(
   policy: CompiledPolicy,
   pick: (l: CompiledLayer) => Setting<number> | undefined,
 ): Setting<number> | undefined {
-  let best: Setting<number> | undefined;
-  for (const l of policy.layers) {
-    const s = pick(l);
-    if (s && (!best || s.value < best.value)) best = s;
-  }
-  return best;
+  return tightest(policy.layers, pick);
 }
 
 export function requireCommitAck(policy: CompiledPolicy): Setting<boolean> | undefined {

@@ -12,16 +12,3 @@ export function formatProblem(p: PolicyProblem): string {
   const where = p.path ? ` at \`${p.path}\`` : '';
   return `${p.file}:${p.line}:${p.column}: ${p.message}${where}`;
 }
-
-export class PolicyLoadError extends Error {
-  constructor(readonly problems: PolicyProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.name = 'PolicyLoadError';
-  }
-  get reason(): string {
-    return this.message;
-  }
-  static is(e: unknown): e is PolicyLoadError {
-    return e instanceof PolicyLoadError;
-  }
-}

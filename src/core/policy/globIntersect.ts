@@ -169,6 +169,3 @@ function literalSuffix(glob: string): string {
   return glob;
 }
 
-export function isGlob(s: string): boolean {
-  return /[*?[{]/.test(s);
-}

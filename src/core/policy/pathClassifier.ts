@@ -15,6 +15,25 @@ export interface PathVerdict {
 
 export interface PathClassifier {
   classify(rel: string): PathVerdict | undefined;
+  /**
+   * A folder with denied (else protected) paths somewhere below it, found from the rules' literal
+   * directories (`infra/prod/*.tf` marks `infra` and `infra/prod`). Patterns that can match
+   * anywhere (a leading `**` or `*.key`) mark no folder: they would mark every one.
+   */
+  contains(rel: string): PathVerdict | undefined;
+}
+
+const GLOB_CHARS = /[*?[\]{}!]/;
+
+/** The directory part of a relative pattern before its first glob segment ('' when there is none). */
+export function literalDirectory(pattern: string): string {
+  const segments = pattern.replace(/^\.\//, '').split('/');
+  const literal: string[] = [];
+  for (const seg of segments.slice(0, -1)) {
+    if (seg === '' || GLOB_CHARS.test(seg)) break;
+    literal.push(seg);
+  }
+  return literal.join('/');
 }
 
 /**
@@ -45,7 +64,16 @@ export function pathClassifier(policy: CompiledPolicy, scopeLayers: ReadonlySet<
     return undefined;
   };
 
+  const containers = (lists: GlobList[], kind: 'denied' | 'protected'): Array<{ dir: string; verdict: PathVerdict }> =>
+    lists.flatMap((list) => list.rules.filter((r) => !r.absolute).map((r) => ({ dir: literalDirectory(r.pattern), verdict: { kind, rule: r.ref, pattern: r.pattern } })))
+      .filter((c) => c.dir !== '');
+  const inside = [...containers(denies, 'denied'), ...containers(protects, 'protected')];
+
   return {
+    contains(rel) {
+      if (!rel || rel === '.') return undefined;
+      return inside.find((c) => c.dir === rel || c.dir.startsWith(`${rel}/`))?.verdict;
+    },
     classify(rel) {
       if (!rel || rel === '.') return undefined;
       const d = hit(denies, rel, true);

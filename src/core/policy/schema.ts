@@ -8,6 +8,7 @@ import { z } from 'zod';
 import picomatch from 'picomatch';
 import { priceOverridesSchema } from '../budget/prices';
 import { modelSectionSchema } from './modelSchema';
+import { describeError } from '../common/errors';
 
 const decision = z.enum(['allow', 'ask', 'deny']);
 export const modeSchema = z.enum(['coach', 'build', 'ship']);
@@ -18,7 +19,7 @@ const glob = z.string().min(1, 'empty glob').superRefine((value, ctx) => {
   try {
     picomatch.makeRe(value, { dot: true, strictBrackets: true });
   } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `bad glob \`${value}\`: ${(err as Error).message}` });
+    ctx.addIssue({ code: 'custom', message: `bad glob \`${value}\`: ${describeError(err)}` });
   }
   if (value.includes('\0')) ctx.addIssue({ code: 'custom', message: 'glob contains a NUL byte' });
 });

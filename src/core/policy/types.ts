@@ -35,8 +35,6 @@ export type Action =
   /** An attempt to switch off the governance itself (invariant 3), e.g. `git commit --no-verify`. */
   | { kind: 'self.tamper'; reason: string; text: string };
 
-export type ActionKind = Action['kind'];
-
 /** A normalised tool call: Claude Code's `tool_name` and `tool_input`, plus where it runs. */
 export interface ToolRequest {
   tool: string;

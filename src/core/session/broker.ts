@@ -204,7 +204,7 @@ export class SessionBroker {
     if (!event) return deny('trace.failed', `the trace could not be written (${this.frozenBecause ?? 'write error'}); denied so nothing goes unrecorded`);
 
     const record: DecisionRecord = {
-      seq: event.seq, ts: event.ts, toolUseId: call.toolUseId, tool: call.tool, summary: summary.text,
+      seq: event.seq, ts: event.ts, toolUseId: call.toolUseId, tool: call.tool, summary: summary.text, paths: summary.paths,
       decision, reasons, agentId: call.agentId, approvalId,
     };
     this.recent.push(record);

@@ -41,7 +41,7 @@ import { scrubLaneSecrets } from '../ledger/secrets';
 import type { SandboxState } from '../sandbox/types';
 import { Resources } from './resources';
 import { openSessionGateway, type ModelGateway } from '../gateway';
-import { priorSpend } from '../budget/priorSpend';
+import { priorSpend } from '../audit/priorSpend';
 
 export class LaneError extends Error {
   constructor(readonly reason: string, readonly problems: PolicyProblem[] = []) {

@@ -71,6 +71,8 @@ export interface DecisionRecord {
   toolUseId: string;
   tool: string;
   summary: string;
+  /** Files the call reads or writes, workspace-relative where inside it (redacted like the trace's `paths`). */
+  paths: string[];
   decision: Decision;
   reasons: Reason[];
   agentId?: string;

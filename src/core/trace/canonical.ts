@@ -20,6 +20,7 @@
  * (outside the sorted order on purpose); every other key is in canonical order.
  */
 import { createHash } from 'node:crypto';
+import { AgentLaneError } from '../common/errors';
 
 /**
  * The schema version the writer writes. /2 added trust labels (`reported_by`) and the host-side
@@ -42,13 +43,9 @@ export const HASH_SUFFIX_LENGTH = HASH_SUFFIX_PREFIX.length + 64 + 2;
 
 export type CanonicalReason = 'non-finite-number' | 'unsupported-type' | 'undefined-in-array' | 'cycle';
 
-export class CanonicalEncodingError extends Error {
-  constructor(readonly reason: CanonicalReason, readonly path: string) {
-    super(`cannot encode \`${path}\` canonically: ${reason}`);
-    this.name = 'CanonicalEncodingError';
-  }
-  static is(e: unknown): e is CanonicalEncodingError {
-    return e instanceof CanonicalEncodingError;
+export class CanonicalEncodingError extends AgentLaneError<CanonicalReason> {
+  constructor(reason: CanonicalReason, readonly path: string) {
+    super(reason, `cannot encode \`${path}\` canonically: ${reason}`);
   }
 }
 

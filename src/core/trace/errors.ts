@@ -1,3 +1,5 @@
+import { describeError, AgentLaneError } from '../common/errors';
+
 /** Why a trace write failed; the broker fails closed on every one of them (invariant 1). */
 export type TraceWriteReason =
   | 'no-space' // ENOSPC / EDQUOT
@@ -11,19 +13,14 @@ export type TraceWriteReason =
   | 'header' // the first event of a trace must be session.start
   | 'invalid-event'; // the event does not match the schema or cannot be encoded
 
-export class TraceWriteError extends Error {
+export class TraceWriteError extends AgentLaneError<TraceWriteReason> {
   constructor(
-    readonly reason: TraceWriteReason,
+    reason: TraceWriteReason,
     message: string,
     readonly file?: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = 'TraceWriteError';
-  }
-
-  static is(e: unknown): e is TraceWriteError {
-    return e instanceof TraceWriteError;
+    super(reason, message, options);
   }
 
   /** Maps a Node fs error to the reason a person can act on. */
@@ -34,7 +31,7 @@ export class TraceWriteError extends Error {
       code === 'ENOSPC' || code === 'EDQUOT' ? 'no-space'
         : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission'
           : 'io';
-    const detail = e instanceof Error ? e.message : String(e);
+    const detail = describeError(e);
     return new TraceWriteError(reason, `cannot ${doing} trace \`${file}\`: ${detail}`, file, { cause: e });
   }
 }

@@ -5,20 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { AgentLaneError } from '../../core/common/errors';
 import { MISSION_ID } from '../../core/mission/schema';
 
 export const MISSIONS_DIR = path.join('.agentlane', 'missions');
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-export class MissionFileError extends Error {
-  constructor(readonly reason: 'bad-id' | 'outside-missions', message: string) {
-    super(message);
-    this.name = 'MissionFileError';
-  }
-  static is(e: unknown): e is MissionFileError {
-    return e instanceof MissionFileError;
-  }
-}
+export class MissionFileError extends AgentLaneError<'bad-id' | 'outside-missions'> {}
 
 /** `M-YYYY-MM-DD-xxxx` with today's local date and 4 random characters. */
 export function generateMissionId(now: Date = new Date(), random: (n: number) => Buffer = randomBytes): string {

@@ -16,6 +16,7 @@ import { evaluateForm } from './evaluate';
 import { missionFormFields } from './formModel';
 import { MissionFileError, generateMissionId, missionFileFor } from './missionFile';
 import { emptyValues } from './values';
+import { describeError } from '../../core/common/errors';
 
 export const MISSION_FORM_VIEW_TYPE = 'agentLane.missionForm';
 
@@ -167,7 +168,7 @@ export class MissionFormPanel extends Disposable {
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, ev.yaml, 'utf8');
     } catch (err) {
-      return fail(`cannot write ${this.label(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return fail(`cannot write ${this.label(file)}: ${(err as NodeJS.ErrnoException).code ?? describeError(err)}`);
     }
     this.file = file;
     this.deps.output.info(`mission ${id} saved to ${file}`);

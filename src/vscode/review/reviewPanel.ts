@@ -5,7 +5,6 @@
  */
 import * as vscode from 'vscode';
 import type { PendingApproval } from '../../core/session/types';
-import { ApprovalError } from '../../core/session/approvals';
 import { GitError } from '../../core/git/errors';
 import { runGit } from '../../core/git/exec';
 import { diffHash, treeDiff } from '../../core/git/staged';
@@ -16,6 +15,7 @@ import type { ReviewHostMessage, ReviewModel, ReviewStatus } from '../webview/pr
 import { dispatchReviewMessage } from './dispatch';
 import { buildReviewModel, staleReason } from './model';
 import { splitLines } from './diffRows';
+import { describeError } from '../../core/common/errors';
 
 export const REVIEW_VIEW_TYPE = 'agentLane.review';
 const MAX_EXPANDABLE_BYTES = 512 * 1024;
@@ -103,7 +103,7 @@ export class ReviewPanel extends Disposable {
         try {
           this.deps.sessions.answer(cmd.approvalId, cmd.answer);
         } catch (err) {
-          const reason = ApprovalError.is(err) ? err.reason : err instanceof Error ? err.message : String(err);
+          const reason = describeError(err);
           this.setStatus({ state: 'gone', message: reason });
           return;
         }
@@ -147,7 +147,7 @@ export class ReviewPanel extends Disposable {
       this.checkPending();
       this.post({ type: 'model', model: this.model, status: this.status });
     } catch (err) {
-      const reason = GitError.is(err) ? `${err.message} (${err.reason})` : err instanceof Error ? err.message : String(err);
+      const reason = GitError.is(err) ? `${err.message} [${err.reason}]` : describeError(err);
       this.deps.output.error(`review panel: cannot read the staged diff: ${reason}`);
       this.post({ type: 'error', message: `cannot read the staged diff: ${reason}` });
     }

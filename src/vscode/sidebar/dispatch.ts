@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import {
   PageMessage, type ApprovalChoice, type DecisionFilter, type HostMessage, type PageMessageType,
 } from '../webview/protocol/sidebar';
+import { describeError } from '../../core/common/errors';
 
 /** What the sidebar may do to the world. The VS Code adapter implements it; tests fake it. */
 export interface SidebarHost {
@@ -110,8 +111,7 @@ export async function dispatch(raw: unknown, host: SidebarHost): Promise<Dispatc
         break;
     }
   } catch (err) {
-    const reason = (err as { reason?: unknown }).reason;
-    return refuse(typeof reason === 'string' ? reason : err instanceof Error ? err.message : String(err));
+    return refuse(describeError(err));
   }
   return { ok: true, type: msg.type };
 }

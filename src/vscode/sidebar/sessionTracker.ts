@@ -12,6 +12,7 @@ import { ContextKeys } from '../constants';
 import { Disposable, DisposableStore } from '../lifecycle';
 import { stateView } from './viewModel';
 import type { StateView } from '../webview/protocol/sidebar';
+import { describeError } from '../../core/common/errors';
 
 const TICK_MS = 1000;
 
@@ -99,7 +100,7 @@ export class SessionTracker extends Disposable {
       try {
         lane.meter.refresh();
       } catch (err) {
-        this.output.warn(`budget meter refresh failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.output.warn(`budget meter refresh failed: ${describeError(err)}`);
       }
       this._onDidChange.fire();
     }, TICK_MS);

@@ -17,6 +17,7 @@ import { createSidebarHost } from './sidebarHost';
 import type { SessionController } from '../sessionController';
 import type { SessionTracker } from './sessionTracker';
 import { decisionView } from './viewModel';
+import { describeError } from '../../core/common/errors';
 
 const FILTER_KEY = 'agentLane.sidebar.filter';
 
@@ -122,7 +123,7 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
   private post(message: HostMessage): void {
     if (!this.view) return;
     this.view.webview.postMessage(message).then(undefined, (err: unknown) => {
-      this.output.warn(`sidebar message not delivered: ${err instanceof Error ? err.message : String(err)}`);
+      this.output.warn(`sidebar message not delivered: ${describeError(err)}`);
     });
   }
 }

@@ -11,7 +11,7 @@ const EXAMPLE = {
 };
 
 describe('budget / finops ledger export', () => {
-  it('accepts the DESIGN.md example and the optional actuals', () => {
+  it('accepts the ARCHITECTURE.md example and the optional actuals', () => {
     assert.deepEqual(parseFinopsLedger(EXAMPLE), { ok: true, value: EXAMPLE });
     const more = { ...EXAMPLE, actuals: { ...EXAMPLE.actuals, agent_hours: 612.5, sessions: 431 } };
     assert.equal(parseFinopsLedger(more).ok, true);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { usageCommand } from '../../../src/cli/usage';
-import { priorSpend } from '../../../src/core/budget/priorSpend';
+import { priorSpend } from '../../../src/core/audit/priorSpend';
 import { memoryIo, SessionBuilder } from '../audit/traceBuilder';
 import { tempDir } from './helpers';
 

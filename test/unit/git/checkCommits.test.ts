@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { checkCommitsCommand, GITHUB_ACTIONS_SNIPPET } from '../../../src/cli/checkCommits';
+import { checkCommitsCommand } from '../../../src/cli/checkCommits';
 import type { CommitVerdict } from '../../../src/core/git/checkCommits';
 import {
   ADA, agentGitEnv, answerNextCommit, buildHookCli, cleanupTemp, git, gitOk, makeRepo, openTestLane, tempDir, writeFiles,
@@ -181,11 +181,5 @@ describe('check-commits', function () {
     const err: string[] = [];
     assert.equal(await checkCommitsCommand([`${acked}^!`, '--ledger', 'postgres://u@127.0.0.1:1/db'], { out: () => undefined, err: (l) => err.push(l), cwd: repo }), 2);
     assert.match(err.join('\n'), /unreachable/);
-  });
-
-  it('ships a GitHub Actions snippet with full history and the range from the base branch', () => {
-    assert.match(GITHUB_ACTIONS_SNIPPET, /fetch-depth: 0/);
-    assert.match(GITHUB_ACTIONS_SNIPPET, /actions\/setup-node/);
-    assert.match(GITHUB_ACTIONS_SNIPPET, /npx agentlane check-commits "origin\/\$\{\{ github\.base_ref \}\}\.\.HEAD"/);
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { pathClassifier } from '../../../src/core/policy/pathClassifier';
+import { literalDirectory, pathClassifier } from '../../../src/core/policy/pathClassifier';
 import { EXAMPLE_POLICY, policy } from './builders';
 
 describe('policy: Explorer path classes', () => {
@@ -23,5 +23,21 @@ describe('policy: Explorer path classes', () => {
 
   it('without a mission, the workspace write scope is not painted over the whole repo', () => {
     assert.equal(pathClassifier(policy(EXAMPLE_POLICY)).classify('README.md'), undefined);
+  });
+
+  it('says which folders hold denied or protected paths, deny first, without marking every folder', () => {
+    const nested = pathClassifier(policy('version: 1\npaths:\n  deny: ["infra/prod/secrets/**", "**/*.key"]\n  protect: ["infra/prod/*.tf", ".github/workflows/**"]\n'));
+    assert.equal(nested.contains('infra')?.kind, 'denied');
+    assert.equal(nested.contains('infra')?.pattern, 'infra/prod/secrets/**');
+    assert.equal(nested.contains('infra/prod')?.kind, 'denied');
+    assert.equal(nested.contains('.github')?.kind, 'protected');
+    assert.equal(nested.contains('.github')?.rule.key, 'paths.protect[1]');
+    assert.equal(nested.contains('src'), undefined, 'a pattern that matches anywhere marks no folder');
+    assert.equal(nested.contains('infrastructure'), undefined);
+  });
+
+  it('takes the literal directory of a pattern up to its first glob', () => {
+    assert.deepEqual(['secrets/**', 'infra/prod/*.tf', './a/b/c.txt', '**/x', '*.pem', '.env', 'a/{b,c}/d'].map(literalDirectory),
+      ['secrets', 'infra/prod', 'a/b', '', '', '', 'a']);
   });
 });

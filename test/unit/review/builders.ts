@@ -30,7 +30,7 @@ export function commitApproval(over: Partial<PendingApproval> = {}): PendingAppr
 
 export function decision(seq: number, ts: string, over: Partial<DecisionRecord> = {}): DecisionRecord {
   return {
-    seq, ts, toolUseId: `tu-${seq}`, tool: 'Write', summary: `write src/f${seq}.ts`, decision: 'allow',
+    seq, ts, toolUseId: `tu-${seq}`, tool: 'Write', summary: `write src/f${seq}.ts`, paths: [`src/f${seq}.ts`], decision: 'allow',
     reasons: [{ decision: 'allow', rule: 'default', layer: 'builtin', message: 'no rule restricts this action' }], ...over,
   };
 }

@@ -62,7 +62,7 @@ describe('sidebar view model', () => {
   });
 
   it('names the deciding rule of a decision and clips runaway summaries', () => {
-    const v = decisionView({ seq: 1, ts: 't', toolUseId: 'u', tool: 'Bash', summary: 'x'.repeat(5000), decision: 'ask', reasons: approval.reasons });
+    const v = decisionView({ seq: 1, ts: 't', toolUseId: 'u', tool: 'Bash', summary: 'x'.repeat(5000), paths: [], decision: 'ask', reasons: approval.reasons });
     assert.deepEqual(v.rule, { rule: 'commands.ask[0]', layer: 'workspace', message: 'publishing needs approval', file: '/ws/.agentlane/policy.yaml', line: 9 });
     assert.ok(v.summary.length <= 400);
   });

@@ -20,4 +20,7 @@ function build(): Map<string, Handler> {
   return map;
 }
 
-export const HANDLERS: ReadonlyMap<string, Handler> = build();
+// Built on first use, not at load: wrappers recurse into the walker, which reaches this table
+// through dispatch, so building it at load made importing wrappers.ts on its own throw.
+let table: Map<string, Handler> | undefined;
+export const HANDLERS: Pick<ReadonlyMap<string, Handler>, 'get'> = { get: (name) => (table ??= build()).get(name) };

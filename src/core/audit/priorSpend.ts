@@ -6,8 +6,8 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { parseTraceBuffer, groupSessions } from '../audit/readEvents';
-import { sessionCost, sessionStart } from '../audit/report';
+import { parseTraceBuffer, groupSessions } from './readEvents';
+import { sessionCost, sessionStart } from '../trace/sessionFacts';
 import type { TraceEvent } from '../trace/schema';
 
 export interface PriorSpend {
