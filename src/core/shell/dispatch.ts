@@ -4,8 +4,10 @@
  */
 import type { Invocation, Stdin } from './commands/types';
 import { HANDLERS } from './commands';
-import { renderArgv, type Emitter } from './emit';
-import { analyzeSource } from './walk';
+import { isSystemBinary, unknownProgram } from './commands/unknown';
+import { dealiasPath, isDescriptorPath } from './aliases';
+import { MAX_DEPTH, renderArgv, type Emitter } from './emit';
+import { analyzeSource, isolated, walk } from './walk';
 import type { Arg } from './words';
 
 export function programName(word: string): string {
@@ -40,14 +42,35 @@ export function runArgv(args: Arg[], text: string, out: Emitter, stdin: Stdin): 
         out.unanalyzable(`script \`${source.value}\` comes from an expansion`, via);
         return;
       }
-      const cwd = out.cwd;
-      analyzeSource(source.value, out, via);
-      out.cwd = cwd;
+      // `bash -c '…'` runs in a child process: its `cd`s and variables stay there
+      isolated(out, () => analyzeSource(source.value, out, via));
     },
     markWrites: () => { writes = true; },
   };
+  const fn = !head.value.includes('/') ? out.functions.get(head.value) : undefined;
+  if (fn) {
+    // a function runs in this shell, where it is called: its paths follow the current `cd`
+    out.vars.clear();
+    if (out.depth < MAX_DEPTH) {
+      out.depth++;
+      walk(fn, out, stdin);
+      out.depth--;
+    } else {
+      out.unanalyzable(`function \`${head.value}\` calls itself too deeply to analyse`, text);
+    }
+    return;
+  }
   const handler = HANDLERS.get(name);
+  const byPath = head.value.includes('/') && !isSystemBinary(head.value);
   if (handler) handler(inv);
-  else if (head.value.includes('/')) out.read(head, text); // `./run.sh`: the script file is read
+  if (byPath) {
+    // `./run.sh` reads the script; a copied or loader-run binary (`./cat`, `/lib64/ld-linux… /bin/cat`,
+    // `/proc/self/exe`) is not the program its name suggests, so its words get the unknown-program rule too
+    if (isDescriptorPath(dealiasPath(head.value).path)) out.unanalyzable(`program \`${head.value}\` is read from a file descriptor`, text);
+    out.read(head, text);
+    unknownProgram(inv);
+  } else if (!handler) {
+    unknownProgram(inv);
+  }
   if (writes || out.actions.slice(start).some((a) => a.kind === 'file.write')) exec.writes = true;
 }

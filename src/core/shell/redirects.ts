@@ -21,13 +21,13 @@ const NONE: RedirectEffect = { emit: () => undefined, writes: false };
 export function redirectTarget(r: Node, out: Emitter): RedirectEffect {
   const visit = (s: Node) => walk(s, out, { kind: 'tty', upstream: [] });
   if (r.type === 'herestring_redirect') {
-    for (const c of r.namedChildren) if (c) evalWord(c, visit);
+    for (const c of r.namedChildren) if (c) evalWord(c, visit, out);
     return { ...NONE, stdin: 'herestring' };
   }
   const op = r.children.find((c) => c !== null && !c.isNamed)?.text ?? '>';
   const dest = r.childForFieldName('destination') ?? r.namedChildren.filter((c) => c?.type !== 'file_descriptor').pop() ?? null;
   if (!dest) return NONE;
-  const arg = evalWord(dest, visit);
+  const arg = evalWord(dest, visit, out);
   if (arg.procSub) return NONE; // its inner command was analysed by the visitor
   if ((op === '>&' || op === '<&' || op === '>&-' || op === '<&-') && /^(\d+-?|-)$/.test(arg.value)) return NONE;
   if (HARMLESS.has(arg.value) || /^\/dev\/fd\/\d+$/.test(arg.value)) return NONE;

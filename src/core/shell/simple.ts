@@ -31,7 +31,7 @@ export function analyzeSimpleCommand(n: Node, out: Emitter, stdin: Stdin, outer:
     for (const e of effects) e.emit(out);
     return;
   }
-  const args = words.map((w) => evalWord(w, visit));
+  const args = words.map((w) => evalWord(w, visit, out));
   const at = out.actions.length;
   runArgv(args, text, out, input);
   const exec = out.actions[at];
@@ -52,7 +52,7 @@ const CODE_LOADING_VARS = new Set(['LD_PRELOAD', 'LD_AUDIT', 'BASH_ENV', 'ENV', 
 export function checkAssignment(n: Node, out: Emitter, text: string): void {
   const nameNode = n.childForFieldName('name');
   const valueNode = n.childForFieldName('value');
-  const value: Arg | undefined = valueNode ? evalWord(valueNode, (s) => walk(s, out, TTY)) : undefined;
+  const value: Arg | undefined = valueNode ? evalWord(valueNode, (s) => walk(s, out, TTY), out) : undefined;
   checkVariable(nameNode?.text ?? '', value, out, text);
 }
 

@@ -6,13 +6,13 @@
 import { scpHost, urlHost } from '../urlHost';
 import { literalArg, type Arg } from '../words';
 import { flagValues, hasFlag, parseArgs } from './args';
+import { GIT_GLOBAL_WITH_VALUE } from './gitOptions';
 import type { Handler, Invocation } from './types';
 
 const TAMPER_KEYS = /^(core\.hookspath|include\.path|includeif\..*)$/i;
 /** Keys whose value git runs as a program. */
 const COMMAND_KEYS = /^(core\.(fsmonitor|sshcommand|pager|editor|askpass|gitproxy)|alias\..*|sequence\.editor|diff\..*\.(command|textconv)|diff\.external|merge\..*\.driver|filter\..*|credential\..*helper|credential\.helper|gpg\..*program|gpg\.program|uploadpack\.packobjectshook|pager\..*|interactive\.difffilter|remote\..*\.(uploadpack|receivepack)|protocol\..*\.allow)$/i;
 
-const GLOBAL_VALUE = ['C', 'c', 'git-dir', 'work-tree', 'namespace', 'config-env', 'super-prefix', 'exec-path', 'list-cmds', 'attr-source'];
 const NETWORK_SUBS = new Set(['push', 'fetch', 'pull', 'clone', 'ls-remote', 'send-pack', 'fetch-pack', 'archive']);
 
 function checkConfigPair(inv: Invocation, pair: string): void {
@@ -71,7 +71,7 @@ function pathArgs(inv: Invocation, args: Arg[], dir: Arg | undefined, kind: 'fil
 }
 
 export const git: Handler = (inv) => {
-  const g = parseArgs(inv.args, { withValue: GLOBAL_VALUE, stopAtOperand: true });
+  const g = parseArgs(inv.args, { withValue: GIT_GLOBAL_WITH_VALUE, stopAtOperand: true });
   for (const f of g.flags) {
     if (f.name === 'c' && f.value) checkConfigPair(inv, f.value.value);
     if (f.name === 'config-env' && f.value) checkConfigPair(inv, f.value.value);

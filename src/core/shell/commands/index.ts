@@ -6,12 +6,13 @@ import { git } from './git';
 import { INTERPRETERS } from './interpreters';
 import { NETWORK } from './network';
 import { PACKAGES } from './packages';
+import { TOOLS } from './tools';
 import type { Handler } from './types';
 import { WRAPPERS } from './wrappers';
 
 function build(): Map<string, Handler> {
   const map = new Map<string, Handler>();
-  for (const table of [FILE_COMMANDS, NETWORK, PACKAGES, INTERPRETERS, WRAPPERS]) {
+  for (const table of [TOOLS, FILE_COMMANDS, NETWORK, PACKAGES, INTERPRETERS, WRAPPERS]) {
     for (const [names, handler] of table) for (const n of names) map.set(n, handler);
   }
   map.set('find', find);
