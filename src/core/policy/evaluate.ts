@@ -20,7 +20,7 @@ import { toolActions } from './toolActions';
 import { analyzeShell } from '../shell';
 import { SELF_PROTECTION_RULE, SELF_WRITE_GLOBS_HOME, SELF_WRITE_GLOBS_RELATIVE } from './selfProtection';
 import { hostOfUrl } from './urlHost';
-import { gitSubcommand } from '../shell/commands/gitOptions';
+import { gitSubcommand, isGitHistoryWrite } from '../shell/commands/gitOptions';
 
 export interface EvaluationContext {
   workspaceRoot: string;
@@ -364,7 +364,7 @@ function shellVerdicts(action: Extract<Action, { kind: 'shell.exec' }>, policy: 
     out.push(fromRef('deny', mode.ref, `coach mode is read-only: \`${shown}\` writes`));
   }
   if (mode.value === 'ship' && isGitCommit(action.argv)) {
-    out.push(fromRef('ask', mode.ref, `ship mode: \`${shown}\` needs approval before it commits`));
+    out.push(fromRef('ask', mode.ref, `ship mode: \`${shown}\` writes git history and needs approval first`));
   }
   return out;
 }
@@ -372,7 +372,7 @@ function shellVerdicts(action: Extract<Action, { kind: 'shell.exec' }>, policy: 
 export { gitSubcommand };
 
 function isGitCommit(argv: readonly string[]): boolean {
-  return gitSubcommand(argv) === 'commit';
+  return isGitHistoryWrite(argv);
 }
 
 // ---------------------------------------------------------------- network & MCP

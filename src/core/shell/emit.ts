@@ -66,6 +66,8 @@ export class Emitter {
   readonly numeric = new Set<string>();
   /** Set when `IFS` is assigned: unquoted values may split anywhere. */
   ifs = false;
+  /** Set when `PATH` is assigned: a bare program name may run any file. */
+  pathChanged = false;
   /** Set when `CDPATH` is assigned: a relative `cd` may land anywhere. */
   cdpath = false;
 

@@ -33,3 +33,16 @@ export function gitSubcommand(argv: readonly string[]): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Subcommands that write history (a commit, a merge, a moved branch): ship mode holds each of
+ * them for approval like `git commit`, so none slips past the acknowledgement path.
+ */
+export const GIT_HISTORY_WRITERS: readonly string[] = ['commit', 'revert', 'cherry-pick', 'merge', 'am', 'pull', 'rebase', 'fast-import', 'stash', 'filter-branch', 'filter-repo', 'replace', 'notes', 'commit-tree', 'update-ref'];
+
+export function isGitHistoryWrite(argv: readonly string[]): boolean {
+  const sub = gitSubcommand(argv);
+  if (sub === undefined) return false;
+  if (GIT_HISTORY_WRITERS.includes(sub)) return !(sub === 'stash' && ['list', 'show'].includes(argv[argv.indexOf(sub) + 1] ?? ''));
+  return sub === 'reset' && argv.some((a) => a === '--hard' || a === '--merge' || a === '--keep');
+}

@@ -2,7 +2,7 @@
  * Package managers: installing or publishing reaches the registry (and writes node_modules,
  * site-packages … which we flag with `writes` rather than listing). `npx pkg` fetches and runs.
  */
-import { urlHost, type HostPort } from '../urlHost';
+import { urlHost, urlHosts, type HostPort } from '../urlHost';
 import { literalArg, type Arg } from '../words';
 import { flagValues, hasFlag, parseArgs } from './args';
 import type { Handler, Invocation } from './types';
@@ -20,8 +20,17 @@ function registryHosts(inv: Invocation, flags: ReturnType<typeof parseArgs>['fla
   const hosts = explicit.length > 0 && !explicit.every((f) => f.name === 'extra-index-url' || f.name === 'find-links') ? [] : fallback;
   for (const h of hosts) inv.out.net(h, inv.text);
   for (const f of explicit) {
-    const hp = f.value && !f.value.dynamic ? urlHost(f.value.value) : { host: `(${f.value?.value ?? 'registry'})` };
-    if (hp) inv.out.net(hp, inv.text, f.value?.value);
+    const hps = f.value && !f.value.dynamic ? urlHosts(f.value.value) : [{ host: `(${f.value?.value ?? 'registry'})` }];
+    for (const hp of hps) inv.out.net(hp, inv.text, f.value?.value);
+  }
+  // scoped registries (`--@acme:registry=URL`), proxies, and config files that can name any registry
+  for (const f of flags) {
+    if (!f.value || explicit.includes(f)) continue;
+    if (/registry$|proxy$|^index$/.test(f.name)) {
+      for (const hp of f.value.dynamic ? [{ host: `(${f.value.value})` }] : urlHosts(f.value.value)) inv.out.net(hp, inv.text, f.value.value);
+    } else if (['userconfig', 'globalconfig', 'config-file', 'config'].includes(f.name)) {
+      inv.out.net({ host: `(registries from \`${f.value.value}\`)` }, inv.text);
+    }
   }
 }
 
@@ -29,7 +38,9 @@ function registryHosts(inv: Invocation, flags: ReturnType<typeof parseArgs>['fla
 function specHosts(inv: Invocation, specs: Arg[]): void {
   for (const s of specs) {
     const v = s.value.replace(/^git\+/, '');
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) { const hp = urlHost(v); if (hp) inv.out.net(hp, inv.text, s.value); }
+    const direct = /^[\w.[\],-]+\s*@\s*(\S+:\/\/.*)$/.exec(v); // PEP 508 `pkg @ https://…`
+    if (direct) { for (const hp of urlHosts(direct[1].replace(/^git\+/, ''))) inv.out.net(hp, inv.text, s.value); continue; }
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) { for (const hp of urlHosts(v)) inv.out.net(hp, inv.text, s.value); }
     else if (/^(github:|[\w.-]+\/[\w.-]+(#.*)?$)/.test(v) && !v.startsWith('@') && !v.startsWith('.')) inv.out.net({ host: 'github.com' }, inv.text);
     else if (/^(gitlab:)/.test(v)) inv.out.net({ host: 'gitlab.com' }, inv.text);
     else if (/^(bitbucket:)/.test(v)) inv.out.net({ host: 'bitbucket.org' }, inv.text);
@@ -38,7 +49,7 @@ function specHosts(inv: Invocation, specs: Arg[]): void {
   }
 }
 
-const NPM_VALUE = ['registry', 'prefix', 'C', 'w', 'workspace', 'cache', 'userconfig', 'globalconfig', 'tag', 'otp', 'access', 'loglevel', 'scope', 'omit', 'include', 'before', 'package', 'p', 'c', 'call', 'filter', 'F', 'dir', 'cwd', 'reporter'];
+const NPM_VALUE = ['proxy', 'https-proxy', 'noproxy', 'registry', 'prefix', 'C', 'w', 'workspace', 'cache', 'userconfig', 'globalconfig', 'tag', 'otp', 'access', 'loglevel', 'scope', 'omit', 'include', 'before', 'package', 'p', 'c', 'call', 'filter', 'F', 'dir', 'cwd', 'reporter'];
 
 function npmLike(defaultSub: string | undefined): Handler {
   return (inv) => {
@@ -91,7 +102,10 @@ const pip: Handler = (inv) => {
     specHosts(inv, p.operands.slice(1));
     for (const f of p.flags) if (f.name === 'proxy' && f.value) { const hp = urlHost(f.value.value); if (hp) inv.out.net(hp, inv.text); }
   }
-  for (const f of flagValues(p, 'r', 'requirement', 'c', 'constraint')) inv.out.read(f, inv.text);
+  for (const f of flagValues(p, 'r', 'requirement', 'c', 'constraint')) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(f.value)) { for (const hp of urlHosts(f.value)) inv.out.net(hp, inv.text, f.value); }
+    else inv.out.read(f, inv.text);
+  }
   for (const f of flagValues(p, 'e', 'editable')) specHosts(inv, [f]);
   for (const f of flagValues(p, 't', 'target', 'd', 'dest')) inv.out.tree('file.write', f, inv.text);
   if (['install', 'uninstall', 'download', 'wheel'].includes(sub)) inv.markWrites();

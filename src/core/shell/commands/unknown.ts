@@ -4,7 +4,7 @@
  * protected, self or out-of-scope path, as written (`operand` actions, judged in `evaluate.ts`).
  * A URL among them is a host the program may reach.
  */
-import { urlHost } from '../urlHost';
+import { urlHosts } from '../urlHost';
 import type { Arg } from '../words';
 import type { Invocation } from './types';
 
@@ -20,8 +20,7 @@ export function unknownProgram(inv: Invocation, words: readonly Arg[] = inv.args
     }
     if (a.value === '' || a.procSub) continue;
     if (URL.test(a.value) && !/^file:/i.test(a.value)) {
-      const hp = a.dynamic ? { host: `(${a.value})` } : urlHost(a.value);
-      if (hp) inv.out.net(hp, inv.text, a.value);
+      for (const hp of a.dynamic ? [{ host: `(${a.value})` }] : urlHosts(a.value)) inv.out.net(hp, inv.text, a.value);
       continue;
     }
     const scp = /^[^/@\s]+@([^:/\s]+):/.exec(a.value);
