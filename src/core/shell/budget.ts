@@ -4,8 +4,13 @@
  * further: it is reported as unanalysable with the reason, so the engine denies it (fail closed)
  * instead of stalling the broker.
  */
-export const MAX_COMMAND_CHARS = 64 * 1024;
-export const MAX_WORK = 20_000;
+export const MAX_COMMAND_CHARS = 16 * 1024;
+export const MAX_WORK = 4_000;
+/**
+ * tree-sitter reports progress every few hundred parse steps; everyday commands (and long
+ * heredocs) finish before the first report, a 2 KB pipeline takes about 40.
+ */
+export const MAX_PARSE_PROGRESS = 32;
 
 export class BudgetExceeded extends Error {
   constructor(readonly reason: string) {

@@ -15,6 +15,11 @@ export function programName(word: string): string {
   return slash === -1 ? word : word.slice(slash + 1);
 }
 
+const MAX_FUNCTION_CALLS = 32;
+
+/** Builtins that `PATH` cannot redirect. */
+const HANDLERS_SAFE_AFTER_PATH = new Set(['cd', 'echo', 'printf', 'test', '[', 'true', 'false', ':', 'export', 'read', 'set', 'shopt', 'source', '.', 'eval', 'exec', 'command', 'builtin', 'type', 'hash', 'let', 'local', 'declare', 'unset', 'trap', 'wait', 'kill', 'pwd', 'exit', 'return', 'shift', 'alias']);
+
 export function runArgv(args: Arg[], text: string, out: Emitter, stdin: Stdin): void {
   if (args.length === 0) return;
   const head = args[0];
@@ -51,7 +56,9 @@ export function runArgv(args: Arg[], text: string, out: Emitter, stdin: Stdin): 
   if (fn) {
     // a function runs in this shell, where it is called: its paths follow the current `cd`
     out.vars.clear();
-    if (out.depth < MAX_DEPTH) {
+    if (++out.functionCalls > MAX_FUNCTION_CALLS) {
+      out.unanalyzable(`functions are called more than ${MAX_FUNCTION_CALLS} times; the analyser stops following them`, text);
+    } else if (out.depth < MAX_DEPTH) {
       out.depth++;
       walk(fn, out, stdin);
       out.depth--;
@@ -61,13 +68,14 @@ export function runArgv(args: Arg[], text: string, out: Emitter, stdin: Stdin): 
     return;
   }
   const handler = HANDLERS.get(name);
-  const byPath = head.value.includes('/') && !isSystemBinary(head.value);
+  // after `PATH=…` a bare name may resolve to any file: judged as that name and as an unknown program
+  const byPath = (head.value.includes('/') && !isSystemBinary(head.value)) || (out.pathChanged && !HANDLERS_SAFE_AFTER_PATH.has(name));
   if (handler) handler(inv);
   if (byPath) {
     // `./run.sh` reads the script; a copied or loader-run binary (`./cat`, `/lib64/ld-linux… /bin/cat`,
     // `/proc/self/exe`) is not the program its name suggests, so its words get the unknown-program rule too
     if (isDescriptorPath(dealiasPath(head.value).path)) out.unanalyzable(`program \`${head.value}\` is read from a file descriptor`, text);
-    out.read(head, text);
+    if (head.value.includes('/')) out.read(head, text);
     unknownProgram(inv);
   } else if (!handler) {
     unknownProgram(inv);

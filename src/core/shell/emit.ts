@@ -66,6 +66,10 @@ export class Emitter {
   readonly numeric = new Set<string>();
   /** Set when `IFS` is assigned: unquoted values may split anywhere. */
   ifs = false;
+  /** How many `for` loops are being unrolled around the current command. */
+  unrolling = 0;
+  /** Function bodies re-analysed at their calls so far (bounded: see `dispatch.ts`). */
+  functionCalls = 0;
   /** Set when `PATH` is assigned: a bare program name may run any file. */
   pathChanged = false;
   /** Set when `CDPATH` is assigned: a relative `cd` may land anywhere. */

@@ -7,7 +7,8 @@ import type { Node } from 'web-tree-sitter';
 import type { Stdin } from './commands/types';
 import { arithmeticRisk, isArithmeticContext, isArithmeticTest, numericNames } from './arithmetic';
 import { Emitter, MAX_DEPTH, unionCwds, type Cwd } from './emit';
-import { parseBash } from './parser';
+import { ParseBudgetExceeded, parseBashWithin } from './parser';
+import { BudgetExceeded, MAX_PARSE_PROGRESS } from './budget';
 import { analyzeSimpleCommand, checkAssignment } from './simple';
 import { redirectTarget, type RedirectEffect } from './redirects';
 import { evalWord, visitSubstitutions } from './words';
@@ -20,7 +21,13 @@ export function analyzeSource(source: string, out: Emitter, via: string): void {
     out.unanalyzable('commands nested too deeply to analyse', via);
     return;
   }
-  const tree = parseBash(source);
+  let tree;
+  try {
+    tree = parseBashWithin(source, MAX_PARSE_PROGRESS);
+  } catch (err) {
+    if (err instanceof ParseBudgetExceeded) throw new BudgetExceeded(`command is too complex to parse within the analyser's budget (${MAX_PARSE_PROGRESS} parser progress reports)`);
+    throw err;
+  }
   if (!tree) {
     out.unanalyzable('shell parser not initialised', source);
     return;
@@ -179,15 +186,21 @@ function forLoop(n: Node, out: Emitter, stdin: Stdin): void {
     return;
   }
   const values = words.map((w) => evalWord(w, (s) => walk(s, out, TTY), out));
-  const known = words.length > 0 && values.length <= MAX_LOOP_WORDS && values.every((v) => !v.dynamic);
+  // one level of loops is unrolled; a loop inside an unrolled loop keeps its variable unknown
+  const known = out.unrolling === 0 && words.length > 0 && values.length <= MAX_LOOP_WORDS && values.every((v) => !v.dynamic);
   const start = out.cwds;
   if (!known) {
     out.vars.delete(name);
     walk(body, out, stdin);
   } else {
-    for (const v of values) {
-      out.vars.set(name, v);
-      walk(body, out, stdin);
+    out.unrolling++;
+    try {
+      for (const v of values) {
+        out.vars.set(name, v);
+        walk(body, out, stdin);
+      }
+    } finally {
+      out.unrolling--;
     }
     out.vars.delete(name);
   }
