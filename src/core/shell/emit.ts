@@ -66,6 +66,8 @@ export class Emitter {
   readonly numeric = new Set<string>();
   /** Set when `IFS` is assigned: unquoted values may split anywhere. */
   ifs = false;
+  /** Where the most recent simple command ran (for redirections the grammar attaches to a whole list). */
+  lastCommandCwds: Cwd[] | undefined;
   /** How many `for` loops are being unrolled around the current command. */
   unrolling = 0;
   /** Function bodies re-analysed at their calls so far (bounded: see `dispatch.ts`). */

@@ -15,6 +15,7 @@ const TTY: Stdin = { kind: 'tty', upstream: [] };
 
 export function analyzeSimpleCommand(n: Node, out: Emitter, stdin: Stdin, outer: RedirectEffect[], text = n.text): void {
   const visit = (s: Node) => walk(s, out, TTY);
+  out.lastCommandCwds = out.cwds;
   const nameNode = n.childForFieldName('name');
   const effects = [...outer];
   let input = stdin;
@@ -48,7 +49,9 @@ export function checkAssignment(n: Node, out: Emitter, text: string): void {
   const nameNode = n.childForFieldName('name');
   const valueNode = n.childForFieldName('value');
   const value: Arg | undefined = valueNode ? evalWord(valueNode, (s) => walk(s, out, TTY), out) : undefined;
-  checkVariable(nameNode?.text ?? '', value, out, text);
+  // `BASH_ALIASES[ls]=…` assigns to BASH_ALIASES
+  const name = nameNode?.type === 'subscript' ? nameNode.namedChildren[0]?.text ?? '' : nameNode?.text ?? '';
+  checkVariable(name, value, out, text);
 }
 
 export function checkVariable(name: string, value: Arg | undefined, out: Emitter, text: string): void {

@@ -286,6 +286,7 @@ export function isolated(out: Emitter, fn: () => void): void {
 }
 
 function walkRedirected(n: Node, out: Emitter, stdin: Stdin): void {
+  const startCwds = out.cwds;
   const body = n.childForFieldName('body');
   const redirects = n.children.filter((c): c is Node => c !== null && c.isNamed && c.id !== body?.id);
   const effects: RedirectEffect[] = [];
@@ -317,7 +318,18 @@ function walkRedirected(n: Node, out: Emitter, stdin: Stdin): void {
     if (body.type === 'command') analyzeSimpleCommand(body, out, input, effects, following.length === 0 ? n.text : body.text);
     else walk(body, out, input);
   }
-  if (!body || body.type !== 'command') applyEffects(effects, out, before);
+  if (!body || body.type !== 'command') {
+    // the grammar hangs `a && b > f` on the whole list, but bash redirects only `b`, where `b` ran
+    // a group, loop or subshell opens its redirections before it runs, where it started
+    const saved = out.cwds;
+    if (body && (body.type === 'list' || body.type === 'pipeline') && out.lastCommandCwds) out.cwds = out.lastCommandCwds;
+    else out.cwds = startCwds;
+    try {
+      applyEffects(effects, out, before);
+    } finally {
+      out.cwds = saved;
+    }
+  }
   for (const f of following) if (f.id !== pipedTail?.id) walk(f, out, stdin);
 }
 
@@ -343,6 +355,10 @@ function analyzeDeclaration(n: Node, out: Emitter): void {
     if (c.type === 'variable_assignment') out.vars.delete(c.childForFieldName('name')?.text ?? '');
     if (c.isNamed && c.type !== 'variable_assignment') argv.push(evalWord(c, (s) => walk(s, out, TTY), out).value);
     else argv.push(c.type === 'variable_assignment' ? c.text : c.text);
+  }
+  // `declare -n r=NAME`: `$r` then expands NAME, whose subscript (`a[$(cmd)]`) is evaluated
+  if (argv.some((a) => /^-[a-zA-Z]*n/.test(a)) && argv.some((a) => a.includes('=') && (/[[$`]/.test(a.slice(a.indexOf('=')))))) {
+    out.unanalyzable('`declare -n` names a variable that is not known, and expanding it can run commands', n.text);
   }
   // `unset GIT_CONFIG_COUNT` drops the env that points git at the lane's hooks.
   if (n.type === 'unset_command' || argv[0] === 'unset') {

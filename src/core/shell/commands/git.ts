@@ -108,7 +108,8 @@ export function pathspec(a: Arg, icase = false): Arg | undefined {
   if (caseless) { v = v.replace(/[a-zA-Z]/g, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`); glob = true; }
   if (top) {
     // the top of the repository: the workspace root, which may not be where `cd` left us
-    return { ...a, value: v, path: v === '' ? '/**' : `/**/${v}`, glob: true };
+    // `:/` alone is the whole tree, as `.` is from the top
+    return v === '' ? { ...a, value: '.', path: '.', glob: false } : { ...a, value: v, path: `/**/${v}`, glob: true };
   }
   return { ...a, value: v, path: v === '' ? '.' : v, glob };
 }
@@ -184,6 +185,7 @@ export const git: Handler = (inv) => {
       if (p.operands[0]?.value !== undefined && p.operands[0].value !== 'show' && p.operands[0].value !== '-v') inv.markWrites();
       return;
     case 'submodule':
+      if (p.operands[0]?.value === 'foreach') { inv.script(literalArg(p.operands.slice(1).map((o) => o.value).join(' ')), inv.text); return; }
       if (['add'].includes(p.operands[0]?.value ?? '')) remoteHost(inv, p.operands[1]);
       if (['update', 'sync', 'init'].includes(p.operands[0]?.value ?? '')) remoteHost(inv, undefined);
       inv.markWrites();
@@ -270,9 +272,7 @@ export const git: Handler = (inv) => {
     case 'filter-branch': case 'filter-repo': case 'instaweb': case 'send-email': case 'mergetool': case 'daemon': case 'p4': case 'svn': case 'cvsimport': case 'quiltimport':
       inv.out.unanalyzable(`\`git ${name}\` runs commands or reaches hosts the analyser has no table for`, inv.text);
       return;
-    case 'submodule':
-      if (p.operands[0]?.value === 'foreach') { inv.script(literalArg(p.operands.slice(1).map((o) => o.value).join(' ')), inv.text); return; }
-      break;
+
     case 'clean':
       if (!hasFlag(p, 'n', 'dry-run')) inv.out.write(dir ? { ...dir, path: `${dir.path}/**`, glob: true } : literalArg('**'), inv.text, true);
       return;

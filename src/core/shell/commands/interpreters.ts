@@ -9,6 +9,7 @@ import { literalArg } from '../words';
 import { parseArgs } from './args';
 import { dealiasPath, isDescriptorPath } from '../aliases';
 import { pythonModule } from './tools';
+import { unknownProgram } from './unknown';
 import type { Handler, Invocation } from './types';
 
 const SHELL_VALUE_FLAGS = ['init-file', 'rcfile'];
@@ -51,6 +52,7 @@ const shell: Handler = (inv) => {
   if (file) {
     if (file.procSub || isDescriptorPath(dealiasPath(file.path).path)) inv.out.unanalyzable(`\`${inv.name}\` runs a script from a process substitution or a file descriptor`, inv.text);
     else inv.out.read(file, inv.text);
+    unknownProgram(inv, args.slice(i + 1));
     return;
   }
   stdinProgram(inv);
@@ -122,6 +124,8 @@ function interpreter(lang: Lang): Handler {
     if (script && script.value !== '-') {
       if (script.procSub || isDescriptorPath(dealiasPath(script.path).path)) inv.out.unanalyzable(`\`${inv.name}\` runs a script from a process substitution or a file descriptor`, inv.text);
       else inv.out.read(script, inv.text);
+      // the script is a program without a table: its arguments are its operands
+      unknownProgram(inv, p.rest);
       return;
     }
     if (p.flags.some((f) => ['v', 'V', 'version', 'h', 'help'].includes(f.name))) return;

@@ -181,7 +181,8 @@ const SSH_VALUE = ['p', 'i', 'l', 'o', 'F', 'J', 'L', 'R', 'D', 'W', 'b', 'c', '
 function sshOptions(inv: Invocation, flags: ReturnType<typeof parseArgs>['flags']): void {
   for (const f of flags) {
     if (!f.value) continue;
-    if (f.name === 'i' || f.name === 'F') inv.out.read(f.value, inv.text);
+    if (f.name === 'i') inv.out.read(f.value, inv.text);
+    else if (f.name === 'F') { inv.out.read(f.value, inv.text); inv.out.net({ host: `(hosts from ssh config \`${f.value.value}\`)` }, inv.text); }
     else if (f.name === 'E') inv.out.write(f.value, inv.text);
     else if (f.name === 'J') for (const j of f.value.value.split(',')) { const hp = urlHost(j); if (hp) inv.out.net(hp, inv.text); }
     else if (f.name === 'F') inv.out.net({ host: `(hosts from ssh config \`${f.value.value}\`)` }, inv.text);
