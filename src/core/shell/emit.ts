@@ -6,6 +6,7 @@
 import * as path from 'path';
 import type { Action } from '../policy/types';
 import { dealiasPath } from './aliases';
+import { numericNames } from './arithmetic';
 import { AnalysisBudget } from './budget';
 import type { HostPort } from './urlHost';
 import type { Arg } from './words';
@@ -62,8 +63,29 @@ export class Emitter {
   readonly vars = new Map<string, Arg>();
   /** Functions defined in this command, re-analysed where they are called. */
   readonly functions = new Map<string, import('web-tree-sitter').Node>();
-  /** Names that only ever hold numbers (see `arithmetic.ts`). */
-  readonly numeric = new Set<string>();
+  /** Parsed scripts whose numeric names are computed on first need (most commands have no arithmetic). */
+  readonly scripts: import('web-tree-sitter').Node[] = [];
+  private numericCache: Set<string> | undefined;
+  private numericFrom = 0;
+
+  /** A script's tree is about to be freed (a `bash -c` string is done): its names no longer count. */
+  forgetScript(root: import('web-tree-sitter').Node): void {
+    const i = this.scripts.findIndex((r) => r.id === root.id);
+    if (i !== -1) this.scripts.splice(i, 1);
+    this.numericCache = undefined;
+    this.numericFrom = 0;
+  }
+
+  /** Names that only ever hold numbers in the scripts parsed so far (see `arithmetic.ts`). */
+  get numeric(): ReadonlySet<string> {
+    if (!this.numericCache || this.numericFrom < this.scripts.length) {
+      const set = this.numericCache ?? new Set<string>();
+      for (const root of this.scripts.slice(this.numericFrom)) for (const n of numericNames(root)) set.add(n);
+      this.numericCache = set;
+      this.numericFrom = this.scripts.length;
+    }
+    return this.numericCache;
+  }
   /** Set when `IFS` is assigned: unquoted values may split anywhere. */
   ifs = false;
   /** Where the most recent simple command ran (for redirections the grammar attaches to a whole list). */

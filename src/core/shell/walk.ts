@@ -5,7 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Stdin } from './commands/types';
-import { arithmeticRisk, isArithmeticContext, isArithmeticTest, numericNames } from './arithmetic';
+import { arithmeticRisk, isArithmeticContext, isArithmeticTest } from './arithmetic';
 import { Emitter, MAX_DEPTH, unionCwds, type Cwd } from './emit';
 import { ParseBudgetExceeded, parseBashWithin } from './parser';
 import { BudgetExceeded, MAX_PARSE_PROGRESS } from './budget';
@@ -39,11 +39,12 @@ export function analyzeSource(source: string, out: Emitter, via: string): void {
       const near = bad ? bad.text.slice(0, 40) || bad.type : source.slice(0, 40);
       out.unanalyzable(`bash parse error near \`${near}\``, source);
     }
-    for (const name of numericNames(root)) out.numeric.add(name);
+    out.scripts.push(root);
     out.depth++;
     walk(root, out, TTY);
     out.depth--;
   } finally {
+    out.forgetScript(tree.rootNode);
     tree.delete();
   }
 }
