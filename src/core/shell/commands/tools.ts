@@ -101,9 +101,47 @@ const make: Handler = (inv) => {
   for (const d of flagValues(p, 'C', 'directory')) inv.out.read(d, inv.text);
   for (const o of p.operands) {
     const eq = o.value.indexOf('=');
+    if (eq <= 0) continue;
     // `make VAR=value`: a variable may be a recipe (`SHELL=`, `.SHELLFLAGS`) – the value is what it runs
-    if (eq > 0 && /^(SHELL|\.SHELLFLAGS|MAKEFLAGS|MAKEFILES|MFLAGS)$/.test(o.value.slice(0, eq))) inv.out.unanalyzable(`\`make ${o.value.slice(0, eq)}=\` changes what make runs`, inv.text);
+    if (/^(SHELL|\.SHELLFLAGS|MAKEFLAGS|MAKEFILES|MFLAGS)$/.test(o.value.slice(0, eq))) inv.out.unanalyzable(`\`make ${o.value.slice(0, eq)}=\` changes what make runs`, inv.text);
+    // any other value reaches recipes the analyser cannot see: it is an operand (`make FILE=.env`)
+    else unknownProgram(inv, [{ ...o, value: o.value.slice(eq + 1), path: o.path.slice(o.path.indexOf('=') + 1) }]);
   }
+};
+
+/**
+ * Interpreters without a table of their own: an inline program (`Rscript -e`, `osascript -e`,
+ * `pwsh -Command`) is code the analyser cannot see; a script file is read and its arguments are
+ * operands; a program on a pipe or heredoc is unknown.
+ */
+function otherInterpreter(inline: string[], withValue: string[] = []): Handler {
+  return (inv) => {
+    const p = parseArgs(inv.args, { withValue: [...inline, ...withValue], stopAtOperand: true, singleDashLong: inline.some((f) => f.length > 1 && f[0] === f[0].toUpperCase()) });
+    const code = p.flags.find((f) => inline.includes(f.name));
+    if (code) {
+      inv.out.unanalyzable(`inline \`${inv.name}\` program cannot be analysed`, inv.text);
+      return;
+    }
+    const script = p.operands[0];
+    if (script) {
+      inv.out.read(script, inv.text);
+      unknownProgram(inv, p.rest);
+    } else if (inv.stdin.kind !== 'tty' && !p.flags.some((f) => ['v', 'version', 'h', 'help'].includes(f.name))) {
+      inv.out.unanalyzable(`\`${inv.name}\` reads a program from standard input`, inv.text);
+    }
+  };
+}
+
+/** `at`/`batch` run commands read from stdin (or `-f FILE`) later; `crontab FILE` installs a schedule. */
+const scheduler: Handler = (inv) => {
+  const p = parseArgs(inv.args, { withValue: ['f', 'q', 'm', 't', 'u'] });
+  if (inv.name === 'crontab') {
+    if (hasFlag(p, 'l', 'list')) return;
+    inv.out.unanalyzable('`crontab` installs commands that run outside the session', inv.text);
+    return;
+  }
+  if (hasFlag(p, 'l', 'c', 'd', 'r')) return;
+  inv.out.unanalyzable(`\`${inv.name}\` schedules commands to run outside the session`, inv.text);
 };
 
 /** sqlite3 DB [SQL]: the database is read and written; dot-commands and some functions run programs or touch files. */
@@ -170,6 +208,11 @@ export const TOOLS: Array<[string[], Handler]> = [
   [['gofmt', 'goimports'], devTool(['w'])],
   [['clang-format'], devTool(['i'])],
   [['make', 'gmake'], make],
+  [['Rscript', 'R'], otherInterpreter(['e'], ['f', 'file'])],
+  [['osascript'], otherInterpreter(['e'], ['l'])],
+  [['lua', 'luajit', 'tclsh', 'wish', 'julia', 'guile', 'racket', 'sbcl', 'groovy', 'kotlin', 'scala', 'swift', 'elixir', 'erl', 'escript', 'gjs', 'jshell', 'expect', 'dotnet-script', 'csi', 'runghc', 'ghci'], otherInterpreter(['e', 'c', 'eval', 'E', 'x', 'l'], ['i', 'I'])],
+  [['pwsh', 'powershell'], otherInterpreter(['c', 'Command', 'command', 'EncodedCommand', 'e', 'ec'], ['f', 'File', 'file'])],
+  [['at', 'batch', 'crontab'], scheduler],
   [['sqlite3', 'sqlite'], sqlite],
   [['psql', 'mysql', 'mariadb', 'pgcli', 'mycli'], dbClient],
 ];
