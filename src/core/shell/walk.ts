@@ -95,6 +95,11 @@ export function walk(n: Node, out: Emitter, stdin: Stdin): void {
     case 'list':
       walkList(n, out, stdin);
       return;
+    case 'file_redirect':
+    case 'herestring_redirect':
+      // a redirection with no command (`$(< .env)`, `> f`) still opens its file
+      redirectTarget(n, out).emit(out);
+      return;
     case 'if_statement':
     case 'case_statement':
       branches(out, () => walkChildren(n, out, stdin));

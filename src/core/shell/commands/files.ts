@@ -305,6 +305,15 @@ const uniq: Handler = (inv) => {
 /** `chmod MODE files`, `chown OWNER files`: the first operand is not a path. */
 function modeThenFiles(withValue: string[] = ['reference']): Handler {
   return (inv) => {
+    // `chmod -x f` / `chmod -w,+r f`: a symbolic mode may look like a flag; it is taken out first
+    const modeIndex = inv.name === 'chmod' ? inv.args.findIndex((a) => /^([ugoa]*[-+=][rwxXstugo]*)(,[ugoa]*[-+=][rwxXstugo]*)*$/.test(a.value) && /^-[rwxXst,=+-]+$|^[^-]/.test(a.value) && !/^-[Rcfv]+$/.test(a.value)) : -1;
+    if (modeIndex !== -1 && inv.args[modeIndex].value.startsWith('-')) {
+      const rest = inv.args.filter((_, k) => k !== modeIndex);
+      const p = parseArgs(rest, { withValue });
+      const rec = hasFlag(p, 'R', 'recursive');
+      for (const o of p.operands) (rec ? inv.out.tree('file.write', o, inv.text) : inv.out.write(o, inv.text));
+      return;
+    }
     const p = parseArgs(inv.args, { withValue });
     const rec = hasFlag(p, 'R', 'recursive');
     const skip = hasFlag(p, 'reference') ? 0 : 1;
