@@ -9,10 +9,11 @@
  *   cannot be switched off; an invalid policy denies everything (fail closed).
  * - Every verdict names its rule: layer, file, key path and line.
  */
+import { posix } from 'path';
 import type { Action, Decision, Evaluation, Reason, ToolRequest } from './types';
 import { DECISION_RANK } from './types';
 import type { CompiledLayer, CompiledPolicy, GlobList, RuleRef } from './compile';
-import { compileGlobList } from './compile';
+import { compileGlobList, requireCommitAck } from './compile';
 import { formatProblem } from './errors';
 import { anchorPolicyGlob, relativeInside, resolveGlob, resolvePath, toPosix } from './paths';
 import { globsIntersect } from './globIntersect';
@@ -166,7 +167,7 @@ function targetOf(action: { path: string; glob?: boolean; dotglob?: boolean }, c
 
 /** `/proc/self/cwd/x` is `x` in the working directory, `/proc/self/root/x` is `/x` (any tool, not only the shell). */
 function procAlias(p: string, cwd: string): string {
-  let out = p;
+  let out = p.startsWith('/') && p.includes('/proc/') || p.startsWith('/dev/fd/') ? posix.normalize(p) : p;
   for (let i = 0; i < 4; i++) {
     const m = /^\/+proc\/+[^/]+\/+(?:task\/+[^/]+\/+)?(cwd|root)(?=\/|$)\/*/.exec(out);
     if (!m) return out;
@@ -362,6 +363,12 @@ function shellVerdicts(action: Extract<Action, { kind: 'shell.exec' }>, policy: 
   const mode = policy.mode;
   if (mode.value === 'coach' && action.writes) {
     out.push(fromRef('deny', mode.ref, `coach mode is read-only: \`${shown}\` writes`));
+  }
+  // history written without `git commit` (cherry-pick, revert, merge, am, rebase, fast-import …)
+  // may not pass the commit hooks that wait for the supervisor: where acks are required, ask
+  const ack = requireCommitAck(policy);
+  if (mode.value !== 'ship' && ack?.value && isGitCommit(action.argv) && gitSubcommand(action.argv) !== 'commit') {
+    out.push(fromRef('ask', ack.ref, `\`${shown}\` writes git history outside \`git commit\`, so it needs approval as a commit does (commits.requireAck)`));
   }
   if (mode.value === 'ship' && isGitCommit(action.argv)) {
     out.push(fromRef('ask', mode.ref, `ship mode: \`${shown}\` writes git history and needs approval first`));

@@ -4,6 +4,8 @@
  * directories the analyser cannot know. Rewritten before any rule sees the path.
  */
 
+import { posix } from 'path';
+
 export interface Dealiased {
   path: string;
   /** The rewrite stands for a set of paths (an unknown directory became `/**`). */
@@ -14,7 +16,8 @@ export interface Dealiased {
 const PROC_LINK = /^\/+proc\/+[^/]+\/+(?:task\/+[^/]+\/+)?(cwd|root)(?=\/|$)\/*/;
 
 export function dealiasPath(raw: string): Dealiased {
-  let p = raw;
+  // `/proc/self/fd/../cwd/x`, `/dev/fd/../../proc/self/cwd/x`: judge the lexically normal form
+  let p = raw.startsWith('/') && /\/\.\.?(\/|$)|\/\//.test(raw) ? posix.normalize(raw) : raw;
   let glob = false;
   for (let i = 0; i < 4; i++) {
     const m = PROC_LINK.exec(p);

@@ -54,6 +54,13 @@ describe('policy: fails safe where the analyser cannot see', () => {
     });
   });
 
+  it('reads /proc/self/root and /proc/self/cwd spellings in any tool as the path they name', () => {
+    const p = policy(EXAMPLE_POLICY);
+    assert.strictEqual(decide(p, 'Read', { file_path: '/proc/self/root/work/repo/.env' }).decision, 'deny');
+    assert.strictEqual(decide(p, 'Read', { file_path: '/proc/self/cwd/secrets/api.key' }).decision, 'deny');
+    assert.strictEqual(decide(p, 'Read', { file_path: '/proc/self/fd/../cwd/secrets/api.key' }).decision, 'deny');
+  });
+
   describe('Grep and Glob', () => {
     const p = policy(EXAMPLE_POLICY);
 
@@ -96,6 +103,9 @@ describe('policy: fails safe where the analyser cannot see', () => {
         assert.strictEqual(decide(ship, 'Bash', { command }).decision === 'allow', false, command);
       }
       assert.strictEqual(decide(ship, 'Bash', { command: 'git stash list' }).decision, 'allow');
+      const build = policy(EXAMPLE_POLICY.replace('  ask: ["git commit*"]\n', ''));
+      assert.strictEqual(decide(build, 'Bash', { command: 'git cherry-pick abc' }).decision, 'ask', 'commits.requireAck holds history written outside `git commit`');
+      assert.strictEqual(decide(build, 'Bash', { command: 'git commit -m x' }).decision, 'allow', 'a plain commit goes through the ack hooks');
       assert.strictEqual(decide(ship, 'Bash', { command: 'git --attr-source HEAD log -1' }).decision, 'allow');
     });
   });

@@ -234,6 +234,10 @@ export const git: Handler = (inv) => {
       inv.markWrites();
       return;
     }
+    case 'read-tree':
+      if (hasFlag(p, 'u')) inv.out.write({ value: '**', path: withDir(dir, '**'), glob: true, dynamic: false }, inv.text, true);
+      inv.markWrites();
+      return;
     case 'checkout-index':
       if (hasFlag(p, 'a', 'all', 'stdin')) inv.out.write({ value: '**', path: withDir(dir, '**'), glob: true, dynamic: false }, inv.text, true);
       for (const x of flagValues(p, 'prefix')) inv.out.tree('file.write', x, inv.text);
