@@ -267,6 +267,8 @@ const openssl: Handler = (inv) => {
     else if (['pass', 'passin', 'passout'].includes(f.name) && /^file:/.test(f.value.value)) inv.out.read(f.value.value.slice(5), inv.text);
   }
   if (sub && ['s_server'].includes(sub.value)) inv.out.net({ host: '(listen)' }, inv.text);
+  // OpenSSL 3 takes `s_client HOST:PORT` as an operand too
+  if (sub && sub.value === 's_client') for (const o of p.operands) { const hp = o.dynamic ? { host: `(${o.value})` } : hostPort(o.value); if (hp) inv.out.net(hp, inv.text); }
   for (const o of p.operands) if (sub && ['dgst', 'sha256', 'md5', 'x509', 'rsa', 'enc', 'base64'].includes(sub.value)) inv.out.read(o, inv.text);
 };
 

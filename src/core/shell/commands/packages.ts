@@ -97,6 +97,11 @@ const pip: Handler = (inv) => {
   const p = parseArgs(inv.args, { withValue: ['r', 'requirement', 'c', 'constraint', 'i', 'index-url', 'extra-index-url', 'f', 'find-links', 't', 'target', 'd', 'dest', 'e', 'editable', 'proxy', 'cert', 'client-cert', 'log', 'python', 'prefix', 'root', 'src', 'trusted-host', 'platform', 'python-version', 'implementation', 'abi', 'only-binary', 'no-binary', 'progress-bar', 'timeout', 'retries', 'cache-dir', 'report', 'config-settings', 'C', 'global-option', 'upgrade-strategy'] });
   const sub = p.operands[0]?.value;
   if (!sub) return;
+  if (sub === 'config' && ['set', 'unset', 'edit'].includes(p.operands[1]?.value ?? '')) {
+    // pip's configuration names its index: where later installs go
+    inv.out.write(literalArg(hasFlag(p, 'site') ? '.venv/pip.conf' : '~/.config/pip/pip.conf'), inv.text);
+    if (p.operands[3]) for (const hp of urlHosts(p.operands[3].value)) inv.out.net(hp, inv.text, p.operands[3].value);
+  }
   if (PIP_NET.has(sub)) {
     registryHosts(inv, p.flags, PYPI);
     specHosts(inv, p.operands.slice(1));
