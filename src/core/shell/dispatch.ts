@@ -17,6 +17,14 @@ export function programName(word: string): string {
 
 const MAX_FUNCTION_CALLS = 32;
 
+/** Builtins that take variable names, whose array subscripts bash evaluates (`printf -v 'a[$(cmd)]'`). */
+const NAME_TAKING_BUILTINS = new Set(['printf', 'test', '[', 'unset', 'declare', 'typeset', 'local', 'export', 'readonly', 'read', 'mapfile', 'readarray', 'getopts', 'wait', 'let', 'eval']);
+
+export function checkVariableNames(args: readonly Arg[], out: Emitter, text: string): void {
+  const bad = args.find((a) => /^[A-Za-z_][A-Za-z0-9_]*\[.*[$`]/.test(a.value));
+  if (bad) out.unanalyzable(`\`${bad.value}\` names an array element whose subscript bash evaluates, running any command in it`, text);
+}
+
 /** Builtins that `PATH` cannot redirect. */
 const HANDLERS_SAFE_AFTER_PATH = new Set(['cd', 'echo', 'printf', 'test', '[', 'true', 'false', ':', 'export', 'read', 'set', 'shopt', 'source', '.', 'eval', 'exec', 'command', 'builtin', 'type', 'hash', 'let', 'local', 'declare', 'unset', 'trap', 'wait', 'kill', 'pwd', 'exit', 'return', 'shift', 'alias']);
 
@@ -32,6 +40,7 @@ export function runArgv(args: Arg[], text: string, out: Emitter, stdin: Stdin): 
     out.unanalyzable(`command name \`${head.value}\` is a glob`, text);
     return;
   }
+  if (NAME_TAKING_BUILTINS.has(head.value)) checkVariableNames(args.slice(1), out, text);
   const start = out.actions.length;
   let writes = false;
   const name = programName(head.value);

@@ -90,6 +90,8 @@ export class Emitter {
   ifs = false;
   /** Where the most recent simple command ran (for redirections the grammar attaches to a whole list). */
   lastCommandCwds: Cwd[] | undefined;
+  /** Names declared integer (`declare -i`): assigning them evaluates arithmetic. */
+  readonly integers = new Set<string>();
   /** How many `for` loops are being unrolled around the current command. */
   unrolling = 0;
   /** Function bodies re-analysed at their calls so far (bounded: see `dispatch.ts`). */

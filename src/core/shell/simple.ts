@@ -55,6 +55,13 @@ export function checkAssignment(n: Node, out: Emitter, text: string): void {
 }
 
 export function checkVariable(name: string, value: Arg | undefined, out: Emitter, text: string): void {
+  if (out.integers.has(name) && value && !/^-?\d+$/.test(value.value)) {
+    out.unanalyzable(`\`${name}\` is declared integer, so its value \`${value.value}\` is evaluated as arithmetic, which can run commands`, text);
+  }
+  if (name.startsWith('BASH_FUNC_')) {
+    out.unanalyzable(`\`${name}\` defines a function that child shells run`, text);
+    return;
+  }
   if (name === 'NODE_OPTIONS') {
     if (value && (value.dynamic || /(^|\s)(-r|--require|--import|--loader|--experimental-loader|--experimental-[\w-]*|--env-file|--inspect[\w-]*|-e|--eval|-p|--print)\b/.test(value.value))) {
       out.unanalyzable('`NODE_OPTIONS` preloads code or opens a debugger the analyser cannot see', text);

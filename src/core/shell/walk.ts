@@ -11,7 +11,8 @@ import { ParseBudgetExceeded, parseBashWithin } from './parser';
 import { BudgetExceeded, MAX_PARSE_PROGRESS } from './budget';
 import { analyzeSimpleCommand, checkAssignment } from './simple';
 import { redirectTarget, type RedirectEffect } from './redirects';
-import { evalWord, visitSubstitutions } from './words';
+import { evalWord, literalArg, visitSubstitutions } from './words';
+import { checkVariableNames } from './dispatch';
 
 const TTY: Stdin = { kind: 'tty', upstream: [] };
 
@@ -362,6 +363,9 @@ function analyzeDeclaration(n: Node, out: Emitter): void {
     if (c.isNamed && c.type !== 'variable_assignment') argv.push(evalWord(c, (s) => walk(s, out, TTY), out).value);
     else argv.push(c.type === 'variable_assignment' ? c.text : c.text);
   }
+  checkVariableNames(argv.slice(1).map((v) => literalArg(v)), out, n.text);
+  // `declare -i n`: later assignments to n are arithmetic, where `a[$(cmd)]` runs cmd
+  if (argv.some((a) => /^-[a-zA-Z]*i/.test(a))) for (const a of argv.slice(1)) if (/^[A-Za-z_]\w*/.test(a) && !a.startsWith('-')) out.integers.add(a.split('=')[0]);
   // `declare -n r=NAME`: `$r` then expands NAME, whose subscript (`a[$(cmd)]`) is evaluated
   if (argv.some((a) => /^-[a-zA-Z]*n/.test(a)) && argv.some((a) => a.includes('=') && (/[[$`]/.test(a.slice(a.indexOf('=')))))) {
     out.unanalyzable('`declare -n` names a variable that is not known, and expanding it can run commands', n.text);

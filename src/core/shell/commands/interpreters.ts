@@ -161,5 +161,9 @@ export const INTERPRETERS: Array<[string[], Handler]> = [
   [['eval'], evalCmd],
   [['source', '.'], source],
   [['alias'], (inv) => { if (inv.args.some((a) => a.value.includes('='))) inv.out.unanalyzable('`alias` definitions hide what later commands run', inv.text); }],
-  [['trap'], (inv) => { if (inv.args.length > 1) inv.script(inv.args[0], inv.text); }],
+  [['trap'], (inv) => {
+    // `trap [--] ACTION SIGNAL…`: ACTION runs later, in this shell
+    const args = inv.args[0]?.value === '--' ? inv.args.slice(1) : inv.args.filter((a, k) => k > 0 || !/^-[lpP]+$/.test(a.value));
+    if (args.length > 1 && args[0].value !== '-' && args[0].value !== '') inv.script(args[0], inv.text);
+  }],
 ];

@@ -96,7 +96,8 @@ const env: Handler = (inv) => {
       continue;
     }
     const eq = v.indexOf('=');
-    if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v.slice(0, eq))) {
+    // `env` takes any NAME=VALUE, even names a shell could not assign (`BASH_FUNC_ls%%=…`)
+    if (eq > 0 && !v.slice(0, eq).includes('/')) {
       checkVariable(v.slice(0, eq), { ...a, value: v.slice(eq + 1), path: a.path.slice(eq + 1) }, inv.out, inv.text);
       continue;
     }
