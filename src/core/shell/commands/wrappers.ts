@@ -140,7 +140,17 @@ const ionice = wrapper({ withValue: ['c', 'n', 'p', 'P', 'u', 'class', 'classdat
 const plain = wrapper({});
 const chroot = wrapper({ withValue: ['userspec', 'groups'] }, 1);
 const timeCmd = wrapper({ withValue: ['f', 'o', 'format', 'output'] });
-const flock = wrapper({ withValue: ['w', 'E', 'timeout', 'conflict-exit-code'] }, 1);
+/** `flock [opts] LOCK cmd…` or `flock [opts] LOCK -c 'cmd'` (the string goes to `sh -c`). */
+const flock: Handler = (inv) => {
+  const spec = { withValue: ['w', 'E', 'timeout', 'conflict-exit-code', 'c', 'command'], stopAtOperand: true };
+  const first = parseArgs(inv.args, spec);
+  const scripts = (p: ReturnType<typeof parseArgs>) => flagValues(p, 'c', 'command');
+  for (const s of scripts(first)) inv.script(s, inv.text);
+  if (first.operands.length === 0) return;
+  const second = parseArgs(first.rest, spec);
+  for (const s of scripts(second)) inv.script(s, inv.text);
+  if (second.operands.length > 0) inv.run([second.operands[0], ...second.rest]);
+};
 
 /** `command -v x` only looks up; `command x` runs x bypassing functions. */
 const command: Handler = (inv) => {
@@ -219,6 +229,7 @@ export const WRAPPERS: Array<[string[], Handler]> = [
   [['exec'], exec],
   [['watch'], watch],
   [['su', 'runuser'], scriptFlag(['c', 'command'], ['s', 'shell', 'g', 'group', 'G', 'supp-group', 'w', 'whitelist-environment'])],
+  [['sg'], (inv) => { const [, ...rest] = inv.args; scriptFlag(['c'])({ ...inv, args: rest }); if (rest[0] && !rest[0].value.startsWith('-')) inv.script(literalArg(rest.map((r) => r.value).join(' ')), inv.text); }],
   [['script'], scriptFlag(['c', 'command'], ['E', 'echo', 'I', 'log-in', 'O', 'log-out', 'B', 'log-io', 'T', 'log-timing', 'm', 'logging-format'])],
   [['xargs'], xargs],
 ];
