@@ -183,7 +183,7 @@ function procAlias(p: string, cwd: string): string {
  */
 function looksLikePath(p: string): boolean {
   if (p === '.' || p === './') return false;
-  return p.includes('/') || p.startsWith('.') || p.startsWith('~') || /[*?[]/.test(p) || /\.[A-Za-z0-9]{1,8}$/.test(p);
+  return p.includes('/') || p.startsWith('.') || p.startsWith('~') || /[*?[]/.test(p) || /\.[A-Za-z][A-Za-z0-9]{0,7}$/.test(p);
 }
 
 function pathVerdicts(

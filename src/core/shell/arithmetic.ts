@@ -24,7 +24,7 @@ export function numericNames(root: Node): Set<string> {
       const name = nameNode?.type === 'subscript' ? nameNode.namedChildren[0]?.text : nameNode?.text;
       const value = n.childForFieldName('value');
       if (name) {
-        if (arith || !value || value.type === 'number' || value.type === 'arithmetic_expansion' || /^-?\d+$/.test(value.text)) numeric.add(name);
+        if (arith || !value || value.type === 'number' || value.type === 'arithmetic_expansion' || /^-?\d+$/.test(value.text) || numericSubstitution(value)) numeric.add(name);
         else tainted.add(name);
       }
     } else if (arith && (n.type === 'postfix_expression' || n.type === 'unary_expression' || n.type === 'binary_expression')) {
@@ -33,7 +33,8 @@ export function numericNames(root: Node): Set<string> {
       const name = n.childForFieldName('variable')?.text;
       const words = n.childrenForFieldName('value');
       if (name) {
-        if (words.length > 0 && words.every((w) => w !== null && (/^\d+$/.test(w.text) || /^\{-?\d+\.\.-?\d+(\.\.\d+)?\}$/.test(w.text)))) numeric.add(name);
+        // `1 2 3`, `{1..5}`, `"${!arr[@]}"` (the indexes of an array) are numbers
+        if (words.length > 0 && words.every((w) => w !== null && (/^\d+$/.test(w.text) || /^\{-?\d+\.\.-?\d+(\.\.\d+)?\}$/.test(w.text) || /^"?\$\{![A-Za-z_]\w*\[[@*]\]\}"?$/.test(w.text)))) numeric.add(name);
         else tainted.add(name);
       }
     } else if (n.type === 'command') {
@@ -47,6 +48,24 @@ export function numericNames(root: Node): Set<string> {
   visit(root, false);
   for (const t of tainted) numeric.delete(t);
   return numeric;
+}
+
+/** `$(wc -l < f)`, `$(grep -c x f)`: a substitution whose command prints a number. */
+function numericSubstitution(value: Node): boolean {
+  const sub = value.type === 'command_substitution' ? value : value.type === 'string' && value.namedChildren.length === 1 && value.namedChildren[0]?.type === 'command_substitution' ? value.namedChildren[0] : null;
+  if (!sub) return false;
+  const cmd = firstCommand(sub);
+  const name = cmd?.childForFieldName('name')?.text;
+  return name !== undefined && (NUMERIC_COMMANDS.has(name) || (name === 'grep' && /\s-[a-zA-Z]*c\b|--count/.test(cmd?.text ?? '')));
+}
+
+function firstCommand(n: Node): Node | null {
+  if (n.type === 'command') return n;
+  for (const c of n.namedChildren) {
+    const found = c ? firstCommand(c) : null;
+    if (found) return found;
+  }
+  return null;
 }
 
 function isArithmeticContext(n: Node): boolean {
@@ -63,7 +82,7 @@ export function arithmeticRisk(n: Node, numeric: ReadonlySet<string>): string | 
   const check = (c: Node): void => {
     if (risk) return;
     if (c.type === 'command_substitution') {
-      const name = c.namedChildren[0]?.childForFieldName('name')?.text;
+      const name = firstCommand(c)?.childForFieldName('name')?.text;
       if (!name || !NUMERIC_COMMANDS.has(name)) risk = `arithmetic on the output of \`${c.text.slice(0, 40)}\` evaluates array subscripts in it, which can run commands`;
       return;
     }

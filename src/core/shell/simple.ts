@@ -93,6 +93,7 @@ export function checkVariable(name: string, value: Arg | undefined, out: Emitter
       return;
     }
     case 'config':
+      if (value && !value.dynamic && rule.risky && !rule.risky.test(value.value)) return;
       out.net({ host: `(hosts from \`${name}\`)` }, `\`${shown}\` ${rule.why}`);
       return;
     case 'shell':

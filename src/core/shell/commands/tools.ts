@@ -197,6 +197,12 @@ export const TOOLS: Array<[string[], Handler]> = [
   [['set'], set],
   [['coproc'], coproc],
   [['tsc', 'jest', 'vitest', 'mocha', 'pytest', 'mypy', 'pylint', 'flake8', 'shellcheck', 'markdownlint', 'cspell', 'unittest', 'coverage', 'tap', 'ava', 'c8', 'nyc', 'golangci-lint', 'hadolint', 'yamllint', 'actionlint', 'stylelint', 'tslint'], devTool([])],
+  [['rspec', 'minitest', 'phpunit', 'pest', 'behave', 'cucumber', 'karma', 'cypress', 'playwright', 'tox', 'nox'], devTool([])],
+  [['bundle'], (inv) => {
+    // `bundle exec CMD …` runs CMD; other subcommands install gems (rubygems.org)
+    if (inv.args[0]?.value === 'exec' && inv.args[1]) { inv.run(inv.args.slice(1)); return; }
+    if (['install', 'update', 'add'].includes(inv.args[0]?.value ?? '')) { inv.out.net({ host: 'rubygems.org' }, inv.text); inv.markWrites(); }
+  }],
   [['eslint'], devTool(['fix'])],
   [['prettier'], devTool(['w', 'write'])],
   [['black', 'autopep8', 'rustfmt', 'isort'], devTool(['i', 'in-place'], true, ['check', 'diff', 'check-only', 'l'])],
