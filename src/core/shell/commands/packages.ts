@@ -6,6 +6,7 @@ import { urlHost, urlHosts, type HostPort } from '../urlHost';
 import { literalArg, type Arg } from '../words';
 import { flagValues, hasFlag, parseArgs } from './args';
 import type { Handler, Invocation } from './types';
+import { unknownProgram } from './unknown';
 
 const NPM_REGISTRY: HostPort = { host: 'registry.npmjs.org' };
 const PYPI: HostPort[] = [{ host: 'pypi.org' }, { host: 'files.pythonhosted.org' }];
@@ -65,6 +66,11 @@ function npmLike(defaultSub: string | undefined): Handler {
       specHosts(inv, q.operands);
     }
     if (NPM_WRITES.has(sub)) inv.markWrites();
+    // `npm run script -- ARGS`, `npm test -- ARGS`: the arguments go to a workspace script without a table
+    if (['run', 'run-script', 'test', 't', 'start', 'stop', 'restart'].includes(sub) || (inv.name !== 'npm' && !NPM_NET.has(sub) && !NPM_WRITES.has(sub))) {
+      const dd = rest.findIndex((a) => a.value === '--' && !a.dynamic);
+      unknownProgram(inv, dd === -1 ? (inv.name === 'npm' ? [] : q.operands.slice(sub === 'run' ? 1 : 0)) : rest.slice(dd + 1));
+    }
     if (sub === 'config' && ['set', 'delete', 'edit'].includes(q.operands[0]?.value ?? '')) inv.out.write(literalArg(hasFlag(p, 'location') ? '.npmrc' : '~/.npmrc'), inv.text);
     if (NPM_EXEC.has(sub)) {
       const pkgs = flagValues(q, 'package', 'p');
@@ -138,6 +144,12 @@ function ecosystem(nets: Record<string, string[]>): Handler {
   return (inv) => {
     const p = parseArgs(inv.args, { stopAtOperand: true });
     const sub = p.operands[0]?.value ?? '';
+    if (sub === 'run' || sub === 'exec') {
+      // `go run PKG ARGS`, `cargo run -- ARGS`: ARGS go to a workspace program without a table
+      const dd = p.rest.findIndex((a) => a.value === '--' && !a.dynamic);
+      const args = dd !== -1 ? p.rest.slice(dd + 1) : inv.name === 'go' ? parseArgs(p.rest).operands.slice(1) : [];
+      unknownProgram(inv, args);
+    }
     const hosts = nets[sub];
     if (!hosts) return;
     for (const h of hosts) inv.out.net({ host: h }, inv.text);

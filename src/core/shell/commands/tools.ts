@@ -31,6 +31,7 @@ const shopt: Handler = (inv) => {
   for (const o of p.operands) {
     if (o.value === 'nocaseglob') inv.out.options.nocaseglob = on;
     if (o.value === 'dotglob' || o.value === 'globstar') inv.out.options.dotglob = inv.out.options.dotglob || on;
+    if (o.value === 'cdable_vars' && on) inv.out.cdpath = true; // `cd name` may go to the value of $name
     if (o.value === 'expand_aliases' && on) inv.out.unanalyzable('`shopt -s expand_aliases` lets aliases change what later commands run', inv.text);
     if (o.dynamic) inv.out.unanalyzable(`\`shopt\` option \`${o.value}\` comes from an expansion`, inv.text);
   }

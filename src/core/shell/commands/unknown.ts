@@ -15,8 +15,10 @@ export function unknownProgram(inv: Invocation, words: readonly Arg[] = inv.args
     let a = w;
     if (a.value.startsWith('-')) {
       const eq = a.value.indexOf('=');
-      if (eq === -1) continue;
-      a = { ...a, value: a.value.slice(eq + 1), path: a.path.slice(a.path.indexOf('=') + 1) };
+      // `-o/etc/x`, `-c./secrets/key`: a short option with its value attached
+      const attached = /^-[A-Za-z]([./~].*|[^/]*\/.*)$/.exec(a.value);
+      if (eq === -1 && !attached) continue;
+      a = eq !== -1 ? { ...a, value: a.value.slice(eq + 1), path: a.path.slice(a.path.indexOf('=') + 1) } : { ...a, value: a.value.slice(2), path: a.path.slice(2) };
     }
     if (a.value === '' || a.procSub) continue;
     if (URL.test(a.value) && !/^file:/i.test(a.value)) {
