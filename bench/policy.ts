@@ -8,7 +8,7 @@ import { loadPolicyFromText } from '../src/core/policy/load';
 import { compilePolicy } from '../src/core/policy/compile';
 import { evaluate } from '../src/core/policy/evaluate';
 import { initShellParser } from '../src/core/shell';
-import { AGENT_COMMANDS } from './shell';
+import { AGENT_COMMANDS, worstCase } from './shell';
 import { percentile, printTable, sampleMicros, type BenchRow } from './stats';
 
 const ROOT = '/work/repo';
@@ -66,6 +66,8 @@ export async function benchPolicy(): Promise<BenchRow[]> {
     rows.push({ name: `decide ${name} p50`, value: percentile(samples, 50), unit: 'µs' });
     rows.push({ name: `decide ${name} p99`, value: percentile(samples, 99), unit: 'µs', note });
   }
+  const worst = worstCase(5, (command) => evaluate({ tool: 'Bash', input: { command }, cwd: ROOT }, policy, ctx));
+  rows.push({ name: 'decide shell worst case (budget-bound inputs)', value: worst.us, unit: 'µs', note: `bound; slowest: ${worst.name}` });
   return rows;
 }
 

@@ -41,6 +41,42 @@ export const AGENT_COMMANDS: readonly string[] = [
   'echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD)" >> docs/build-log.md; tail -n 3 docs/build-log.md',
 ];
 
+/**
+ * Inputs built to cost the most the budget allows (`src/core/shell/budget.ts`): the largest
+ * command, parses just under the parse budget, loops and functions that multiply work, a long
+ * heredoc. Their slowest decision is the reported worst-case bound.
+ */
+const FILL = (unit: (i: number) => string, sep: string, max: number): string => {
+  let s = '';
+  for (let i = 0; s.length + sep.length + unit(i).length <= max; i++) s += (i ? sep : '') + unit(i);
+  return s;
+};
+export const WORST_CASE_COMMANDS: ReadonlyArray<[string, string]> = [
+  ['16 KiB pipeline (past the parse budget)', FILL((i) => `cat f${i}`, ' | ', 16 * 1024 - 1)],
+  ['1.5 KiB pipeline (inside the parse budget)', FILL((i) => `cat src/f${i}.ts`, ' | ', 1536)],
+  ['16 KiB and-list of cd', FILL((i) => `cd d${i}`, ' && ', 16 * 1024 - 1)],
+  ['16 KiB of words', `echo ${FILL((i) => `w${i}`, ' ', 16 * 1024 - 6)}`],
+  ['16 KiB of substitutions', `echo ${FILL((i) => `$(cat f${i})`, ' ', 16 * 1024 - 6)}`],
+  ['16 KiB heredoc', `cat > src/a.ts <<'EOF'\n${FILL((i) => `export const x${i} = ${i};`, '\n', 16 * 1024 - 40)}\nEOF`],
+  ['nested loops, 16 words each', 'for a in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do for b in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do for c in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do cat src/$a$b$c.ts; done; done; done'],
+  ['function fan-out', 'a(){ cat src/x.ts; }; b(){ a; a; a; a; }; c(){ b; b; b; b; }; d(){ c; c; c; c; }; d; d; d; d'],
+  ['loop of 16 globs', `for f in ${Array.from({ length: 16 }, (_, i) => `src/m${i}/*.ts`).join(' ')}; do wc -l "$f"; grep -n TODO "$f"; done`],
+];
+
+/** Slowest of `rounds` runs of `fn` on each worst-case input, in µs, and which input it was. */
+export function worstCase(rounds: number, fn: (cmd: string) => void): { us: number; name: string } {
+  let worst = { us: 0, name: '' };
+  for (const [name, cmd] of WORST_CASE_COMMANDS) {
+    for (let r = 0; r < rounds; r++) {
+      const t0 = performance.now();
+      fn(cmd);
+      const us = (performance.now() - t0) * 1000;
+      if (r > 0 && us > worst.us) worst = { us, name };
+    }
+  }
+  return worst;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 }
@@ -74,6 +110,9 @@ export async function benchShell(): Promise<ShellBenchRow[]> {
   rows.push(summarise('tree-sitter-bash parse', timeSync(200, (c) => parseBash(c)?.delete()), `${AGENT_COMMANDS.length} commands`));
   timeSync(20, (c) => analyzeShell(c));
   rows.push(summarise('analyzeShell (parse + analysis)', timeSync(200, (c) => analyzeShell(c))));
+
+  const worst = worstCase(5, (c) => analyzeShell(c));
+  rows.push({ name: 'analyzeShell worst case (budget-bound inputs)', p50us: Math.round(worst.us), p99us: Math.round(worst.us), note: `slowest: ${worst.name}` });
 
   const sh: number[] = [];
   for (let r = 0; r < 3; r++) { for (const c of AGENT_COMMANDS) await shParse(c); } // warm-up (async wasm)

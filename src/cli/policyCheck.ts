@@ -56,7 +56,8 @@ export async function policyCheck(args: string[], io: Io): Promise<number> {
     } catch (err) {
       throw new UsageError(`cannot read --batch ${values.batch}: ${(err as NodeJS.ErrnoException).code ?? describeError(err)}`);
     }
-    const lines = text.split('\n');
+    // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse would reject line 1.
+    const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
     if (lines[lines.length - 1] === '') lines.pop();
     lines.forEach((line, i) => {
       // A bad line still gets its output line (deny + why): the output stays aligned with the input.

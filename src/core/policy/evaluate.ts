@@ -9,10 +9,11 @@
  *   cannot be switched off; an invalid policy denies everything (fail closed).
  * - Every verdict names its rule: layer, file, key path and line.
  */
+import { posix } from 'path';
 import type { Action, Decision, Evaluation, Reason, ToolRequest } from './types';
 import { DECISION_RANK } from './types';
 import type { CompiledLayer, CompiledPolicy, GlobList, RuleRef } from './compile';
-import { compileGlobList } from './compile';
+import { compileGlobList, requireCommitAck } from './compile';
 import { formatProblem } from './errors';
 import { anchorPolicyGlob, relativeInside, resolveGlob, resolvePath, toPosix } from './paths';
 import { globsIntersect } from './globIntersect';
@@ -20,6 +21,7 @@ import { toolActions } from './toolActions';
 import { analyzeShell } from '../shell';
 import { SELF_PROTECTION_RULE, SELF_WRITE_GLOBS_HOME, SELF_WRITE_GLOBS_RELATIVE } from './selfProtection';
 import { hostOfUrl } from './urlHost';
+import { gitSubcommand, isGitHistoryWrite } from '../shell/commands/gitOptions';
 
 export interface EvaluationContext {
   workspaceRoot: string;
@@ -149,15 +151,39 @@ interface PathTarget {
   rel: string | undefined;
   glob: boolean;
   shown: string;
+  /** A shell glob whose `*` also matches dot files (`shopt -s dotglob`). */
+  dotglob?: boolean;
 }
 
-function targetOf(action: { path: string; glob?: boolean }, cwd: string, root: string, home: string): PathTarget {
+function targetOf(action: { path: string; glob?: boolean; dotglob?: boolean }, cwd: string, root: string, home: string): PathTarget {
+  const p = procAlias(action.path, cwd);
   if (action.glob) {
-    const abs = resolveGlob(action.path, cwd, home);
-    return { abs, rel: relativeInside(abs, toPosix(root)), glob: true, shown: action.path };
+    const abs = resolveGlob(p, cwd, home);
+    return { abs, rel: relativeInside(abs, toPosix(root)), glob: true, shown: action.path, dotglob: action.dotglob };
   }
-  const r = resolvePath(action.path, cwd, root, home);
+  const r = resolvePath(p, cwd, root, home);
   return { abs: r.abs, rel: r.rel, glob: false, shown: r.rel ?? r.abs };
+}
+
+/** `/proc/self/cwd/x` is `x` in the working directory, `/proc/self/root/x` is `/x` (any tool, not only the shell). */
+function procAlias(p: string, cwd: string): string {
+  let out = p.startsWith('/') && p.includes('/proc/') || p.startsWith('/dev/fd/') ? posix.normalize(p) : p;
+  for (let i = 0; i < 4; i++) {
+    const m = /^\/+proc\/+[^/]+\/+(?:task\/+[^/]+\/+)?(cwd|root)(?=\/|$)\/*/.exec(out);
+    if (!m) return out;
+    const rest = out.slice(m[0].length);
+    out = m[1] === 'cwd' ? `${toPosix(cwd).replace(/\/+$/, '')}/${rest}` : `/${rest}`;
+  }
+  return out;
+}
+
+/**
+ * An operand of a program without a table might be a subcommand (`build`) rather than a file:
+ * the write scope applies to it only when it looks like a path.
+ */
+function looksLikePath(p: string): boolean {
+  if (p === '.' || p === './') return false;
+  return p.includes('/') || p.startsWith('.') || p.startsWith('~') || /[*?[]/.test(p) || /\.[A-Za-z][A-Za-z0-9]{0,7}$/.test(p);
 }
 
 function pathVerdicts(
@@ -197,6 +223,8 @@ function pathVerdicts(
     }
   }
 
+  // a word given to an unknown program is held to the write scope only if it looks like a path
+  const scoped = !(writing && action.operand && !looksLikePath(action.path));
   for (const l of policy.layers) {
     if (writing && policy.mode.value === 'coach') continue; // reported once below
     const paths = l.paths;
@@ -214,13 +242,13 @@ function pathVerdicts(
       out.push(fromRef('ask', prot.ref, `writing \`${t.shown}\` needs approval: protected by \`${prot.pattern}\``));
       continue;
     }
-    if (paths.write && !(t.rel === undefined && outsideAllowed) && !inWriteScope(paths.write, t, root, home)) {
+    if (scoped && paths.write && !(t.rel === undefined && outsideAllowed) && !inWriteScope(paths.write, t, root, home)) {
       const first = paths.write.rules[0].ref;
       const scope = paths.write.rules.map((r) => `\`${r.pattern}\``).join(', ');
       out.push(fromRef('deny', { ...first, key: 'paths.write' }, `writing \`${t.shown}\` is outside the write scope (${scope})`));
     }
   }
-  if (writing && policy.mode.value === 'coach') {
+  if (writing && policy.mode.value === 'coach' && !action.operand) {
     out.push(fromRef('deny', policy.mode.ref, `coach mode is read-only: writing \`${t.shown}\` is denied`));
   }
   return out;
@@ -270,16 +298,23 @@ function matchGlobs(list: GlobList, t: PathTarget, root: string, home: string, c
   if (list.rules.length === 0) return undefined;
   if (t.glob) {
     const recursive = /(^|\/)\*\*(\/|$)/.test(t.abs);
-    const expanded = recursive && ctx.expandGlob ? ctx.expandGlob(t.abs) : undefined;
+    // the files the glob names right now, each also judged as what its links point to
+    const listed = ctx.expandGlob ? ctx.expandGlob(t.abs) : undefined;
+    // a shell glob that matches nothing stays a literal word (that a write may create): judge the glob
+    const expanded = listed && (listed.length > 0 || recursive) ? listed : undefined;
     if (expanded) {
       for (const file of expanded) {
-        const hit = matchGlobs(list, { abs: toPosix(file), rel: relativeInside(toPosix(file), root), glob: false, shown: t.shown }, root, home, ctx);
-        if (hit) return hit;
+        const abs = toPosix(file);
+        const real = ctx.realpath ? ctx.realpath(abs) : undefined;
+        for (const p of real && toPosix(real) !== abs ? [abs, toPosix(real)] : [abs]) {
+          const hit = matchGlobs(list, { abs: p, rel: relativeInside(p, root), glob: false, shown: t.shown }, root, home, ctx);
+          if (hit) return hit;
+        }
       }
       return undefined;
     }
     for (const r of list.rules) {
-      if (globsIntersect(t.abs, anchorPolicyGlob(r.pattern, root, home), !recursive)) return { ref: r.ref, pattern: r.pattern };
+      if (globsIntersect(t.abs, anchorPolicyGlob(r.pattern, root, home), !recursive && !t.dotglob)) return { ref: r.ref, pattern: r.pattern };
     }
     return undefined;
   }
@@ -329,27 +364,22 @@ function shellVerdicts(action: Extract<Action, { kind: 'shell.exec' }>, policy: 
   if (mode.value === 'coach' && action.writes) {
     out.push(fromRef('deny', mode.ref, `coach mode is read-only: \`${shown}\` writes`));
   }
+  // history written without `git commit` (cherry-pick, revert, merge, am, rebase, fast-import …)
+  // may not pass the commit hooks that wait for the supervisor: where acks are required, ask
+  const ack = requireCommitAck(policy);
+  if (mode.value !== 'ship' && ack?.value && isGitCommit(action.argv) && gitSubcommand(action.argv) !== 'commit') {
+    out.push(fromRef('ask', ack.ref, `\`${shown}\` writes git history outside \`git commit\`, so it needs approval as a commit does (commits.requireAck)`));
+  }
   if (mode.value === 'ship' && isGitCommit(action.argv)) {
-    out.push(fromRef('ask', mode.ref, `ship mode: \`${shown}\` needs approval before it commits`));
+    out.push(fromRef('ask', mode.ref, `ship mode: \`${shown}\` writes git history and needs approval first`));
   }
   return out;
 }
 
-const GIT_OPTS_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--super-prefix', '--config-env']);
-
-export function gitSubcommand(argv: readonly string[]): string | undefined {
-  if (argv.length === 0 || !/(^|\/)git$/.test(argv[0])) return undefined;
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i];
-    if (GIT_OPTS_WITH_VALUE.has(a)) { i++; continue; }
-    if (a.startsWith('-')) continue;
-    return a;
-  }
-  return undefined;
-}
+export { gitSubcommand };
 
 function isGitCommit(argv: readonly string[]): boolean {
-  return gitSubcommand(argv) === 'commit';
+  return isGitHistoryWrite(argv);
 }
 
 // ---------------------------------------------------------------- network & MCP

@@ -2,7 +2,7 @@
  * File-system helpers the engine takes as injected functions, so `evaluate` stays pure:
  * symlink resolution and bounded expansion of recursive reads.
  */
-import { readdirSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 
@@ -25,8 +25,10 @@ export function realpathOf(abs: string): string | undefined {
 }
 
 /**
- * Files a recursive glob such as `/repo/src/**` matches right now, or undefined when the walk
- * would exceed `limit` entries (the engine then falls back to the conservative glob test).
+ * Files a glob such as `/repo/src/**` or `/repo/src/*.ts` matches right now, or undefined when
+ * the walk would exceed `limit` entries, or when a matched file has other hard links (another
+ * name of the same file could be a denied one): the engine then falls back to the conservative
+ * glob test. Symlinks are returned as named; the engine also judges what they point to.
  */
 export function makeGlobExpander(limit = 20000): (absGlob: string) => string[] | undefined {
   return (absGlob) => {
@@ -36,11 +38,14 @@ export function makeGlobExpander(limit = 20000): (absGlob: string) => string[] |
     // A glob rooted at `/` (a path that started with an expansion) cannot be listed usefully.
     if (base === '/' || base === '') return undefined;
     const match = picomatch(absGlob, { dot: true });
+    // without `**` the glob cannot reach deeper than its own segments
+    const maxDepth = absGlob.includes('**') ? Infinity : segs.length;
     const out: string[] = [];
     let visited = 0;
     const stack = [base];
     while (stack.length > 0) {
       const dir = stack.pop()!;
+      if (dir.split('/').length > maxDepth) continue;
       let entries;
       try {
         entries = readdirSync(dir, { withFileTypes: true });
@@ -52,7 +57,15 @@ export function makeGlobExpander(limit = 20000): (absGlob: string) => string[] |
         const full = path.posix.join(dir, e.name);
         if (e.isDirectory()) stack.push(full);
         // Symlinks count as what they are named: the engine resolves them per path.
-        if (match(full)) out.push(full);
+        if (!match(full)) continue;
+        if (e.isFile()) {
+          try {
+            if (lstatSync(full).nlink > 1) return undefined;
+          } catch {
+            return undefined;
+          }
+        }
+        out.push(full);
       }
     }
     return out;

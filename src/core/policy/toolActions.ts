@@ -89,7 +89,10 @@ export function toolActions(req: ToolRequest, deps: ToolActionDeps): ToolActions
       if (fail(v)) return { ok: false, error: v };
       const base = v.path ?? '.';
       const patternPath = joinGlob(base, v.pattern);
-      return { ok: true, known: true, actions: [{ kind: 'file.read', path: staticPrefix(patternPath), via: 'Glob' }] };
+      const actions: Action[] = [{ kind: 'file.read', path: staticPrefix(patternPath), via: 'Glob' }];
+      // a `path` that is a file, or one the pattern cannot leave, is what the listing names
+      if (staticPrefix(patternPath) !== base) actions.push({ kind: 'file.read', path: base, via: 'Glob' });
+      return { ok: true, known: true, actions };
     }
     case 'Grep': {
       // Grep prints file contents: a recursive search reads everything below its path.
@@ -97,7 +100,11 @@ export function toolActions(req: ToolRequest, deps: ToolActionDeps): ToolActions
       if (fail(v)) return { ok: false, error: v };
       const base = v.path ?? '.';
       const target = v.glob ? joinGlob(base, v.glob.includes('/') ? v.glob : `**/${v.glob}`) : joinGlob(base, '**');
-      return { ok: true, known: true, actions: [{ kind: 'file.read', path: target, glob: true, via: 'Grep' }] };
+      // `path` may be a file (`.env`): then the search reads that file itself, whatever the glob says
+      return { ok: true, known: true, actions: [
+        { kind: 'file.read', path: base, via: 'Grep' },
+        { kind: 'file.read', path: target, glob: true, via: 'Grep' },
+      ] };
     }
     case 'WebFetch': {
       const v = parse(webFetchInput);

@@ -22,8 +22,14 @@ export function stricter(a: Decision, b: Decision): Decision {
  * against the request's cwd and the workspace root.
  */
 export type Action =
-  | { kind: 'file.read'; path: string; glob?: boolean; via: string }
-  | { kind: 'file.write'; path: string; glob?: boolean; via: string }
+  | { kind: 'file.read'; path: string; glob?: boolean; via: string; dotglob?: boolean; operand?: boolean }
+  /**
+   * `dotglob`: the glob's `*` also matches dot files (`shopt -s dotglob`). `operand`: a word
+   * given to a program the analyser has no table for — judged as a write only where it names
+   * a denied, protected, self or outside-the-workspace path, or looks like a path outside the
+   * write scope (a bare word such as `build` may be a subcommand).
+   */
+  | { kind: 'file.write'; path: string; glob?: boolean; via: string; dotglob?: boolean; operand?: boolean }
   /** One simple command after unwrapping (`sudo`, `timeout`, `bash -c` …); shell rules match `argv`. */
   | { kind: 'shell.exec'; argv: string[]; text: string; writes?: boolean }
   | { kind: 'net.fetch'; host: string; port?: number; url?: string; via: string }

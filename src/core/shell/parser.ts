@@ -53,3 +53,31 @@ export function parseBash(source: string): Tree | null {
   if (!parser) return null;
   return parser.parse(source);
 }
+
+/** Thrown when parsing needed more steps than its budget; the parser is reset for the next call. */
+export class ParseBudgetExceeded extends Error {}
+
+/**
+ * Parses with a work budget: tree-sitter reports progress every few hundred parse steps, and
+ * past `maxProgressCalls` reports the parse is cancelled. Deterministic (it counts steps, not
+ * time), and cheap for everyday commands, which never reach a report.
+ */
+export function parseBashWithin(source: string, maxProgressCalls: number): Tree | null {
+  if (!parser) return null;
+  let calls = 0;
+  const tree = parser.parse(source, null, { progressCallback: () => (++calls > maxProgressCalls) as unknown as void });
+  if (calls > maxProgressCalls || !tree) {
+    tree?.delete();
+    parser.reset();
+    throw new ParseBudgetExceeded(`parsing needs more than ${maxProgressCalls} steps`);
+  }
+  return tree;
+}
+
+/** How many progress reports parsing `source` takes (for the benchmark's worst-case table). */
+export function parseProgressCalls(source: string): number {
+  if (!parser) return 0;
+  let calls = 0;
+  parser.parse(source, null, { progressCallback: () => { calls++; } })?.delete();
+  return calls;
+}

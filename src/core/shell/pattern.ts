@@ -17,6 +17,7 @@
  * Everything is compiled once; a match is a few array and set operations.
  */
 import picomatch from 'picomatch';
+import { GIT_GLOBAL_WITH_VALUE } from './commands/gitOptions';
 
 type WordMatcher = (word: string) => boolean;
 
@@ -34,7 +35,7 @@ const SYNONYMS: Record<string, Record<string, string>> = {
 
 /** Options whose value is a separate word, so it is not mistaken for an operand. */
 const VALUE_FLAGS: Record<string, ReadonlySet<string>> = {
-  git: new Set(['C', 'c', 'git-dir', 'work-tree', 'namespace', 'config-env', 'm', 'F', 'message', 'file', 'o', 'push-option', 'b', 'u', 'depth', 'reference', 'template', 'author', 'date', 'x', 'exec', 'format', 'pretty', 'n', 'max-count']),
+  git: new Set([...GIT_GLOBAL_WITH_VALUE, 'm', 'F', 'message', 'file', 'o', 'push-option', 'b', 'u', 'depth', 'reference', 'template', 'author', 'date', 'x', 'exec', 'format', 'pretty', 'n', 'max-count']),
   sudo: new Set(['u', 'g', 'p', 'U', 'r', 't', 'C', 'h', 'D', 'user', 'group', 'prompt', 'chdir']),
   npm: new Set(['w', 'workspace', 'prefix', 'C', 'registry', 'tag', 'otp', 'loglevel']),
   curl: new Set(['o', 'd', 'H', 'X', 'u', 'A', 'F', 'T', 'output', 'data', 'header', 'request', 'user', 'form', 'upload-file']),

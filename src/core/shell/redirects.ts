@@ -21,20 +21,22 @@ const NONE: RedirectEffect = { emit: () => undefined, writes: false };
 export function redirectTarget(r: Node, out: Emitter): RedirectEffect {
   const visit = (s: Node) => walk(s, out, { kind: 'tty', upstream: [] });
   if (r.type === 'herestring_redirect') {
-    for (const c of r.namedChildren) if (c) evalWord(c, visit);
+    for (const c of r.namedChildren) if (c) evalWord(c, visit, out);
     return { ...NONE, stdin: 'herestring' };
   }
   const op = r.children.find((c) => c !== null && !c.isNamed)?.text ?? '>';
   const dest = r.childForFieldName('destination') ?? r.namedChildren.filter((c) => c?.type !== 'file_descriptor').pop() ?? null;
   if (!dest) return NONE;
-  const arg = evalWord(dest, visit);
+  const arg = evalWord(dest, visit, out);
   if (arg.procSub) return NONE; // its inner command was analysed by the visitor
   if ((op === '>&' || op === '<&' || op === '>&-' || op === '<&-') && /^(\d+-?|-)$/.test(arg.value)) return NONE;
   if (HARMLESS.has(arg.value) || /^\/dev\/fd\/\d+$/.test(arg.value)) return NONE;
-  const sock = /^\/dev\/(tcp|udp)\/([^/]+)\/(\d+)$/.exec(arg.value);
+  // `/dev/tcp/HOST/PORT`, where PORT may be a service name (`http`) and HOST an expansion
+  const sock = /^\/dev\/(tcp|udp)\/([^/]+)\/([^/]+)$/.exec(arg.value);
   if (sock) {
-    const host = sock[2].toLowerCase().replace(/^\[|\]$/g, '');
-    return { emit: (o) => o.net({ host, port: Number(sock[3]) }, r.text), writes: false };
+    const host = arg.dynamic && /[$`]/.test(sock[2]) ? `(${sock[2]})` : sock[2].toLowerCase().replace(/^\[|\]$/g, '');
+    const port = /^\d+$/.test(sock[3]) ? Number(sock[3]) : undefined;
+    return { emit: (o) => o.net(port === undefined ? { host } : { host, port }, r.text), writes: false };
   }
   const via = r.text;
   if (op === '<') return { emit: (o) => o.read(arg, via), writes: false, stdin: 'file' };

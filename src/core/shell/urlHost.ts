@@ -28,6 +28,32 @@ export function urlHost(input: string): HostPort | null {
   return hostPort(rest);
 }
 
+/**
+ * Every host that some client may take `input` to mean. Clients split the authority
+ * differently: WHATWG (browsers, Node) ends it at `\`, curl, wget and git do not, and some
+ * parsers let `?`/`#` inside userinfo (`http://allowed\@evil/`, `http://allowed#@evil/`). A URL
+ * whose readings disagree yields all of them, so each must be allowed.
+ */
+export function urlHosts(input: string): HostPort[] {
+  const text = input.trim();
+  if (text === '') return [];
+  const scheme = SCHEME.exec(text);
+  if (scheme && scheme[1].toLowerCase() === 'file') return [];
+  const rest = scheme ? text.slice(scheme[0].length) : text.replace(/^\/\//, '');
+  const out: HostPort[] = [];
+  for (const ends of [/[/?#\\]/, /[/?#]/, /[/]/]) {
+    const end = rest.search(ends);
+    let authority = end === -1 ? rest : rest.slice(0, end);
+    const at = authority.lastIndexOf('@');
+    if (at !== -1) authority = authority.slice(at + 1);
+    const hp = hostPort(authority);
+    if (hp && !out.some((o) => o.host === hp.host && o.port === hp.port)) out.push(hp);
+  }
+  // characters no client accepts in a host name: the destination cannot be known
+  for (const hp of out) if (/[\\\s<>^`{|}"]/.test(hp.host)) hp.host = `(unparseable host in \`${text.slice(0, 60)}\`)`;
+  return out;
+}
+
 /** `host`, `host:port`, `[v6]:port`, `v6` without brackets (several colons, no port). */
 export function hostPort(authority: string): HostPort | null {
   let host: string;

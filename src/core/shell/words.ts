@@ -5,6 +5,8 @@
  * (for file rules: conservative, it matches whatever the variable might hold).
  */
 import type { Node } from 'web-tree-sitter';
+import type { Emitter } from './emit';
+import { arithmeticRisk } from './arithmetic';
 
 export interface Arg {
   /** After quote removal; expansions kept as written (`$X`, `$(…)`). */
@@ -22,7 +24,7 @@ export interface Arg {
 /** Called for every `$(…)`, backtick and `<(…)`/`>(…)` found inside a word. */
 export type SubstitutionVisitor = (node: Node) => void;
 
-interface Acc { value: string; path: string; glob: boolean; dynamic: boolean }
+interface Acc { value: string; path: string; glob: boolean; dynamic: boolean; out?: Emitter; quoted: boolean }
 
 const SUBSTITUTIONS = new Set(['command_substitution', 'process_substitution']);
 
@@ -30,10 +32,12 @@ export function literalArg(value: string): Arg {
   return { value, path: value, glob: false, dynamic: false };
 }
 
-export function evalWord(node: Node, visit: SubstitutionVisitor): Arg {
-  const acc: Acc = { value: '', path: '', glob: false, dynamic: false };
+/** `out`, when given, supplies known variable values and receives code-running expansions. */
+export function evalWord(node: Node, visit: SubstitutionVisitor, out?: Emitter): Arg {
+  const acc: Acc = { value: '', path: '', glob: false, dynamic: false, out, quoted: false };
+  out?.budget.spend(1);
   part(node, acc, visit);
-  const arg: Arg = { ...acc };
+  const arg: Arg = { value: acc.value, path: acc.path, glob: acc.glob, dynamic: acc.dynamic };
   if (node.type === 'process_substitution') arg.procSub = true;
   return arg;
 }
@@ -55,7 +59,9 @@ function part(n: Node, acc: Acc, visit: SubstitutionVisitor): void {
       return;
     case 'string':
     case 'translated_string':
-    case 'concatenation':
+    case 'concatenation': {
+      const wasQuoted = acc.quoted;
+      if (n.type !== 'concatenation') acc.quoted = true;
       for (const c of n.children) {
         if (!c) continue;
         if (c.type === '"' || c.type === '$"') continue;
@@ -65,12 +71,18 @@ function part(n: Node, acc: Acc, visit: SubstitutionVisitor): void {
         }
         part(c, acc, visit);
       }
+      acc.quoted = wasQuoted;
       return;
+    }
     case 'simple_expansion':
     case 'expansion':
       variable(n, acc, visit);
       return;
     default:
+      if (n.type === 'arithmetic_expansion' && acc.out) {
+        const risk = arithmeticRisk(n, acc.out.numeric);
+        if (risk) acc.out.unanalyzable(risk, n.text);
+      }
       if (SUBSTITUTIONS.has(n.type)) visit(n);
       else visitSubstitutions(n, visit);
       // substitutions, arithmetic, brace ranges, anything new in the grammar: unknown at parse time
@@ -115,9 +127,19 @@ function unquoted(text: string, acc: Acc): void {
 
 function variable(n: Node, acc: Acc, visit: SubstitutionVisitor): void {
   visitSubstitutions(n, visit);
-  const name = n.namedChildren.find((c) => c?.type === 'variable_name' || c?.type === 'special_variable_name')?.text;
+  const name = n.namedChildren.find((c) => c?.type === 'variable_name' || c?.type === 'special_variable_name')?.text
+    ?? n.namedChildren.find((c) => c?.type === 'subscript')?.namedChildren[0]?.text;
   // `${HOME}` with no operator is the home dir; `${HOME:-x}`, `${#HOME}` are not
   const plain = n.type === 'simple_expansion' || /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(n.text);
+  if (acc.out) expansionRisks(n, name, acc.out);
+  const known = plain && name !== undefined ? acc.out?.vars.get(name) : undefined;
+  if (known && (acc.quoted || (!acc.out?.ifs && !known.glob && /^[\w@%+=:,./~-]*$/.test(known.value)))) {
+    acc.value += known.value;
+    acc.path += known.path;
+    acc.glob = acc.glob || known.glob;
+    acc.dynamic = acc.dynamic || known.dynamic;
+    return;
+  }
   acc.value += n.text;
   acc.dynamic = true;
   if (plain && name === 'HOME' && acc.path === '') {
@@ -130,6 +152,32 @@ function variable(n: Node, acc: Acc, visit: SubstitutionVisitor): void {
   }
   acc.path += wildcardFor(acc.path);
   acc.glob = true;
+}
+
+/**
+ * Expansions that run code or change variables: `${x@P}` expands `$(…)` inside the value as a
+ * prompt does; `${!x}` and a subscript evaluate the value as a name or arithmetic, where
+ * `a[$(cmd)]` runs `cmd`; `${x:=v}` assigns.
+ */
+function expansionRisks(n: Node, name: string | undefined, out: Emitter): void {
+  if (n.type !== 'expansion') return;
+  const kids = n.children.filter((c): c is Node => c !== null);
+  const ops = kids.filter((c) => !c.isNamed).map((c) => c.text);
+  if (ops.includes('@') && kids.some((c) => c.text === 'P' || c.text === 'E' || c.text === 'A')) {
+    out.unanalyzable(`\`${n.text}\` expands its value as a prompt, running any \`$(…)\` inside it`, n.text);
+  }
+  const bang = kids.findIndex((c) => c.text === '!');
+  if (bang === 1 && !/^\$\{![A-Za-z_][A-Za-z0-9_]*(\[[@*]\]|[@*])\}$/.test(n.text)) {
+    out.unanalyzable(`\`${n.text}\` expands a variable named by another value, whose subscript can run commands`, n.text);
+  }
+  for (const sub of kids.filter((c) => c.type === 'subscript')) {
+    const index = sub.namedChildren[1];
+    if (index && !/^(\d+|[@*])$/.test(index.text)) {
+      const risk = arithmeticRisk(index, out.numeric);
+      if (risk) out.unanalyzable(risk, n.text);
+    }
+  }
+  if (name && (ops.includes(':=') || ops.includes('='))) out.vars.delete(name);
 }
 
 /**

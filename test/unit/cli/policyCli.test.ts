@@ -33,6 +33,13 @@ describe('cli: agentlane policy check (the JSON contract)', () => {
     assert.match(JSON.parse(r.out[1]).reasons[0].message, /batch line 2 is not JSON/);
   });
 
+  it('reads a batch file saved with a UTF-8 byte-order mark and CRLF line ends', async () => {
+    const batch = path.join(root, 'bom.jsonl');
+    writeFileSync(batch, '\uFEFF{"tool":"Write","input":{"file_path":"src/a.ts","content":""}}\r\n{"tool":"Read","input":{"file_path":"src/a.ts"}}\r\n');
+    const r = await cli(root, 'policy', 'check', '--cwd', root, '--managed', 'none', '--json', '--batch', batch);
+    assert.deepEqual(r.out.map((l) => JSON.parse(l).decision), ['allow', 'allow']);
+  });
+
   it('exits 2 with the error on stderr for usage errors and invalid policies', async () => {
     const usage = await cli(root, 'policy', 'check', '--cwd', root, '--json');
     assert.equal(usage.code, 2);

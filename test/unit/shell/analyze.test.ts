@@ -127,8 +127,9 @@ describe('analyzeShell', () => {
     assert.strictEqual(reason("node -e \"require('fs')\"").length, 1);
   });
 
-  it('analyses function bodies where they are defined', () => {
-    assert.deepStrictEqual(paths(analyzeShell('f(){ cat .env; }; f'), 'file.read'), ['.env']);
+  it('analyses function bodies where they are defined and again where they are called', () => {
+    assert.deepStrictEqual(paths(analyzeShell('f(){ cat .env; }; f'), 'file.read'), ['.env', '.env']);
+    assert.deepStrictEqual(paths(analyzeShell('f(){ cat key; }; cd secrets && f'), 'file.read'), ['key', 'secrets/key']);
   });
 
   it('sees tar, dd and symlink targets', () => {

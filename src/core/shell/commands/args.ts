@@ -27,16 +27,21 @@ export interface ArgSpec {
   stopAtOperand?: boolean;
   /** Long options spelled with one dash (`find -name`, `java -jar`): treat `-word` as one flag. */
   singleDashLong?: boolean;
+  /** Options that consume the next two words (`jq --rawfile NAME FILE`); `value` is the second. */
+  withTwoValues?: readonly string[];
 }
 
 export function parseArgs(args: readonly Arg[], spec: ArgSpec = {}): ParsedArgs {
   const withValue = new Set(spec.withValue ?? []);
+  const withTwo = new Set(spec.withTwoValues ?? []);
   const flags: Flag[] = [];
   const operands: Arg[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const v = a.value;
     if (v === '--' && !a.dynamic) {
+      // `nice -- cat f`: for a wrapper, the word after `--` starts the wrapped command
+      if (spec.stopAtOperand && i + 1 < args.length) return { flags, operands: [args[i + 1]], rest: args.slice(i + 2) };
       operands.push(...args.slice(i + 1));
       break;
     }
@@ -48,7 +53,10 @@ export function parseArgs(args: readonly Arg[], spec: ArgSpec = {}): ParsedArgs 
     if (v.startsWith('--') || spec.singleDashLong) {
       const body = v.replace(/^--?/, '');
       const eq = body.indexOf('=');
-      if (eq !== -1) {
+      if (withTwo.has(body) && eq === -1) {
+        flags.push({ name: body, value: args[i + 2] ?? args[i + 1], index: i });
+        i += 2;
+      } else if (eq !== -1) {
         const value: Arg = { ...a, value: body.slice(eq + 1), path: a.path.slice(a.path.indexOf('=') + 1) };
         flags.push({ name: body.slice(0, eq), value, index: i });
       } else if (withValue.has(body) && i + 1 < args.length) {

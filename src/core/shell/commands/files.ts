@@ -11,8 +11,19 @@ function readAll(spec: ArgSpec = {}, valueReads: string[] = []): Handler {
   return (inv) => {
     const p = parseArgs(inv.args, spec);
     for (const v of flagValues(p, ...valueReads)) inv.out.read(v, inv.text);
+    if (hasFlag(p, 'files0-from')) readsNamedFiles(inv, flagValues(p, 'files0-from')[0]);
     for (const o of p.operands) inv.out.read(o, inv.text);
   };
+}
+
+/**
+ * `--files0-from=LIST`, `tar -T LIST`, `zip -@`: the files read are named inside LIST (or on
+ * stdin), which the analyser cannot see: they are any file (or what the pipeline printed).
+ */
+export function readsNamedFiles(inv: Parameters<Handler>[0], list: Arg | undefined, recursive = false): void {
+  const fromStdin = !list || list.value === '-' || /^\/dev\/(stdin|fd\/0)$/.test(list.value);
+  const names: Arg[] = fromStdin && inv.stdin.paths && inv.stdin.paths.length > 0 ? inv.stdin.paths : [{ value: '{list}', path: '**', glob: true, dynamic: true }];
+  for (const n of names) (recursive ? inv.out.tree('file.read', n, inv.text) : inv.out.read(n, inv.text, true));
 }
 
 function writeAll(spec: ArgSpec = {}, skipOperands = 0): Handler {
@@ -42,13 +53,80 @@ function search(spec: ArgSpec, alwaysRecursive: boolean): Handler {
 const GREP: ArgSpec = { withValue: ['e', 'f', 'm', 'A', 'B', 'C', 'd', 'D', 'regexp', 'file', 'max-count', 'include', 'exclude', 'exclude-dir', 'exclude-from', 'label', 'context', 'after-context', 'before-context', 'color', 'colour', 'binary-files', 'devices', 'directories'] };
 const RG: ArgSpec = { withValue: ['e', 'f', 'g', 'm', 'A', 'B', 'C', 't', 'T', 'M', 'j', 'E', 'r', 'regexp', 'file', 'glob', 'iglob', 'type', 'type-not', 'max-count', 'context', 'after-context', 'before-context', 'max-columns', 'threads', 'encoding', 'replace', 'max-depth', 'sort', 'sortr', 'color', 'colors', 'type-add', 'ignore-file', 'pre', 'pre-glob', 'max-filesize', 'path-separator', 'field-match-separator', 'field-context-separator'] };
 
-/** sed: a script that runs (`e`), reads (`r`) or writes (`w`) files is beyond the analyser. */
-function sedScriptHidesFiles(script: string): boolean {
-  for (const raw of script.split(/[;\n]/)) {
-    const cmd = raw.trim().replace(/^(\d+|\$|\/(?:\\.|[^/])*\/)(\s*,\s*(\d+|\$|\/(?:\\.|[^/])*\/))?\s*!?\s*/, '');
-    if (/^[erRwW](\s|$)/.test(cmd)) return true;
-    const s = /^s(.)((?:\\.|(?!\1).)*)\1((?:\\.|(?!\1).)*)\1([a-zA-Z0-9]*)/.exec(cmd);
-    if (s && /[ew]/.test(s[4])) return true;
+/**
+ * sed: a script that runs (`e`, `s///e`), reads (`r`, `R`) or writes (`w`, `W`, `s///w`) files
+ * is beyond the analyser. The script is scanned command by command with every address form
+ * (`N`, `$`, `/re/I`, `\cREc`, `first~step`, `addr,+N`, `addr,~N`, `0,/re/`) and `{…}` blocks;
+ * anything the scanner does not understand counts as hiding files (fail closed).
+ */
+export function sedScriptHidesFiles(script: string): boolean {
+  let i = 0;
+  const n = script.length;
+  const skipSpace = () => { while (i < n && /[\s;]/.test(script[i])) i++; };
+  const regex = (delim: string): boolean => {
+    for (; i < n; i++) {
+      if (script[i] === '\\') { i++; continue; }
+      if (script[i] === delim) { i++; return true; }
+      if (script[i] === '\n') return false;
+    }
+    return false;
+  };
+  const address = (): boolean => {
+    if (/[0-9]/.test(script[i] ?? '')) {
+      while (/[0-9~]/.test(script[i] ?? '')) i++;
+    } else if (script[i] === '$') {
+      i++;
+    } else if (script[i] === '/' || script[i] === '\\') {
+      const delim = script[i] === '\\' ? script[i + 1] : '/';
+      i += script[i] === '\\' ? 2 : 1;
+      if (!delim || !regex(delim)) return false;
+      while (/[IM]/.test(script[i] ?? '')) i++;
+    } else {
+      return true; // no address
+    }
+    return true;
+  };
+  while (i < n) {
+    skipSpace();
+    if (i >= n) break;
+    if (script[i] === '}' || script[i] === '{') { i++; continue; }
+    if (script[i] === '#') { while (i < n && script[i] !== '\n') i++; continue; }
+    if (!address()) return true;
+    while (script[i] === ' ') i++;
+    if (script[i] === ',') {
+      i++;
+      while (script[i] === ' ') i++;
+      if (script[i] === '+' || script[i] === '~') i++;
+      if (!address()) return true;
+    }
+    while (script[i] === ' ' || script[i] === '!') i++;
+    const cmd = script[i];
+    if (cmd === undefined) return false;
+    i++;
+    if (/[rRwWeF]/.test(cmd)) return cmd !== 'F';
+    if (cmd === '{' || cmd === '}') continue;
+    if (cmd === 's' || cmd === 'y') {
+      const delim = script[i++];
+      if (!delim || delim === '\n' || delim === '\\') return true;
+      if (!regex(delim) || !regex(delim)) return true;
+      if (cmd === 's') {
+        const flags = /^[a-zA-Z0-9]*/.exec(script.slice(i))?.[0] ?? '';
+        if (/[ewEW]/.test(flags)) return true;
+        i += flags.length;
+      }
+      continue;
+    }
+    if (/[aic]/.test(cmd)) {
+      // text to the end of the line, continued by a trailing backslash
+      while (i < n && !(script[i] === '\n' && script[i - 1] !== '\\')) i++;
+      continue;
+    }
+    if (/[:btTvlLqQ]/.test(cmd)) {
+      while (i < n && !/[;\n}]/.test(script[i])) i++;
+      continue;
+    }
+    if (/[=dDgGhHnNpPxzl]/.test(cmd)) continue;
+    return true;
   }
   return false;
 }
@@ -74,15 +152,19 @@ const sed: Handler = (inv) => {
 
 /** awk: a program that calls `system`, `getline` or redirects output is beyond the analyser. */
 const awk: Handler = (inv) => {
-  const p = parseArgs(inv.args, { withValue: ['f', 'v', 'F', 'file', 'assign', 'field-separator', 'i', 'include', 'l', 'load', 'E', 'exec'] });
+  const p = parseArgs(inv.args, { withValue: ['f', 'v', 'F', 'file', 'assign', 'field-separator', 'i', 'include', 'l', 'load', 'E', 'exec', 'e', 'source'] });
   for (const f of flagValues(p, 'f', 'file', 'i', 'include', 'E', 'exec')) inv.out.read(f, inv.text);
+  if (hasFlag(p, 'l', 'load')) inv.out.unanalyzable('`awk -l` loads a compiled extension', inv.text);
   let files = p.operands;
-  if (!hasFlag(p, 'f', 'file', 'E', 'exec')) {
-    const prog = files[0];
+  const programs = flagValues(p, 'e', 'source');
+  if (!hasFlag(p, 'f', 'file', 'E', 'exec', 'e', 'source')) {
+    if (files[0]) programs.push(files[0]);
     files = files.slice(1);
-    if (prog && (prog.dynamic || /system\s*\(|getline|\|\s*"|\|&|>\s*"|>>|print[f]?\s*[^;]*>\s*[^=\s]/.test(prog.value))) {
-      inv.out.unanalyzable(`awk program runs commands or touches files: \`${prog.value}\``, inv.text);
-    }
+  }
+  // `ARGV`/`ARGC` let the program pick its own input files; `@include`/`@load` pull in code
+  const risky = /system\s*\(|getline|\|\s*"|\|&|>\s*"|>>|print[f]?\s*[^;]*>\s*[^=\s]|\bARGV\b|\bARGC\b|@include|@load|ENVIRON\s*\[|\bPROCINFO\b/;
+  for (const prog of programs) {
+    if (prog.dynamic || risky.test(prog.value)) inv.out.unanalyzable(`awk program runs commands or touches files: \`${prog.value}\``, inv.text);
   }
   for (const f of files) if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(f.value)) inv.out.read(f, inv.text);
 };
@@ -115,6 +197,16 @@ function copy(kind: 'cp' | 'mv' | 'ln' | 'install'): Handler {
       if (kind === 'mv') inv.out.tree('file.write', s, inv.text);
     }
     for (const t of targets) (rec || sources.length > 1 ? inv.out.tree('file.write', t, inv.text) : inv.out.write(t, inv.text));
+    // a link made here is a second name for its target in the rest of the command
+    const linking = kind === 'ln' || (kind === 'cp' && hasFlag(p, 's', 'l', 'symbolic-link', 'link'));
+    const t = targets[0];
+    if (linking && t && !t.dynamic) {
+      for (const src of sources) {
+        const base = path.posix.basename(src.path.replace(/\/+$/, ''));
+        if (sources.length === 1 && !t.path.endsWith('/')) inv.out.link(t.path, src.path);
+        inv.out.link(`${t.path.replace(/\/+$/, '')}/${base}`, src.path);
+      }
+    }
   };
 }
 
@@ -149,6 +241,7 @@ const tar: Handler = (inv) => {
   const dir = flagValues(p, 'C', 'directory')[0];
   for (const f of flagValues(p, 'T', 'files-from', 'X', 'exclude-from')) inv.out.read(f, inv.text);
   const creating = hasFlag(p, 'c', 'create', 'r', 'append', 'u', 'update');
+  if (creating) for (const f of flagValues(p, 'T', 'files-from')) readsNamedFiles(inv, f, true);
   const extracting = hasFlag(p, 'x', 'extract', 'get');
   const prefix = (a: Arg): Arg => (dir && !a.path.startsWith('/') ? { ...a, path: `${dir.path.replace(/\/+$/, '')}/${a.path}`, glob: a.glob || dir.glob } : a);
   if (creating) {
@@ -169,6 +262,7 @@ const zip: Handler = (inv) => {
   const [archive, ...members] = p.operands;
   if (archive) inv.out.write(archive, inv.text);
   const rec = hasFlag(p, 'r', 'R', 'recurse-paths');
+  if (hasFlag(p, '@', 'names-stdin')) readsNamedFiles(inv, undefined, rec);
   for (const m of members) (rec ? inv.out.tree('file.read', m, inv.text) : inv.out.read(m, inv.text));
 };
 
@@ -195,7 +289,10 @@ const sortCmd: Handler = (inv) => {
   const p = parseArgs(inv.args, { withValue: ['k', 't', 'o', 'S', 'T', 'key', 'field-separator', 'output', 'buffer-size', 'temporary-directory', 'parallel', 'files0-from', 'batch-size'] });
   for (const o of p.operands) inv.out.read(o, inv.text);
   for (const o of flagValues(p, 'o', 'output')) inv.out.write(o, inv.text);
-  for (const o of flagValues(p, 'files0-from')) inv.out.read(o, inv.text);
+  for (const o of flagValues(p, 'files0-from')) {
+    inv.out.read(o, inv.text);
+    readsNamedFiles(inv, o);
+  }
 };
 
 /** `uniq [in [out]]`. */
@@ -208,6 +305,15 @@ const uniq: Handler = (inv) => {
 /** `chmod MODE files`, `chown OWNER files`: the first operand is not a path. */
 function modeThenFiles(withValue: string[] = ['reference']): Handler {
   return (inv) => {
+    // `chmod -x f` / `chmod -w,+r f`: a symbolic mode may look like a flag; it is taken out first
+    const modeIndex = inv.name === 'chmod' ? inv.args.findIndex((a) => /^([ugoa]*[-+=][rwxXstugo]*)(,[ugoa]*[-+=][rwxXstugo]*)*$/.test(a.value) && /^-[rwxXst,=+-]+$|^[^-]/.test(a.value) && !/^-[Rcfv]+$/.test(a.value)) : -1;
+    if (modeIndex !== -1 && inv.args[modeIndex].value.startsWith('-')) {
+      const rest = inv.args.filter((_, k) => k !== modeIndex);
+      const p = parseArgs(rest, { withValue });
+      const rec = hasFlag(p, 'R', 'recursive');
+      for (const o of p.operands) (rec ? inv.out.tree('file.write', o, inv.text) : inv.out.write(o, inv.text));
+      return;
+    }
     const p = parseArgs(inv.args, { withValue });
     const rec = hasFlag(p, 'R', 'recursive');
     const skip = hasFlag(p, 'reference') ? 0 : 1;
@@ -216,16 +322,18 @@ function modeThenFiles(withValue: string[] = ['reference']): Handler {
 }
 
 const truncate = writeAll({ withValue: ['s', 'size', 'r', 'reference', 'o'] });
-const jq = readFirstIsProgram(['f', 'from-file', 'L', 'arg', 'argjson', 'slurpfile', 'rawfile', 'indent', 'args', 'jsonargs'], ['f', 'from-file']);
-
-function readFirstIsProgram(withValue: string[], programFile: string[]): Handler {
-  return (inv) => {
-    const p = parseArgs(inv.args, { withValue });
-    const files = hasFlag(p, ...programFile) ? p.operands : p.operands.slice(1);
-    for (const f of flagValues(p, ...programFile)) inv.out.read(f, inv.text);
-    for (const f of files) inv.out.read(f, inv.text);
-  };
-}
+/** jq: `--rawfile NAME FILE` and `--slurpfile NAME FILE` read FILE; `-L DIR` is where `import` looks. */
+const jq: Handler = (inv) => {
+  const p = parseArgs(inv.args, { withValue: ['f', 'from-file', 'L', 'indent'], withTwoValues: ['arg', 'argjson', 'slurpfile', 'rawfile'] });
+  for (const f of flagValues(p, 'slurpfile', 'rawfile')) inv.out.read(f, inv.text);
+  for (const d of flagValues(p, 'L')) inv.out.tree('file.read', d, inv.text);
+  const files = hasFlag(p, 'f', 'from-file') ? p.operands : p.operands.slice(1);
+  const program = hasFlag(p, 'f', 'from-file') ? undefined : p.operands[0];
+  if (program && /\b(import|include)\b/.test(program.value)) inv.out.unanalyzable('jq program imports modules the analyser cannot see', inv.text);
+  for (const f of flagValues(p, 'f', 'from-file')) inv.out.read(f, inv.text);
+  // after `--args`/`--jsonargs` the operands are strings, but a file read is the safe reading
+  for (const f of files) inv.out.read(f, inv.text);
+};
 
 const headTail = readAll({ withValue: ['n', 'c', 'lines', 'bytes', 's', 'sleep-interval', 'pid', 'max-unchanged-stats'] });
 // Only long options here: a short flag's value wrongly taken for a path just adds a harmless read.

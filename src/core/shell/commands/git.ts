@@ -3,22 +3,35 @@
  * Self-tamper: `--no-verify`/`-n` on commit (and `--no-verify` on push/merge/am…), `-c` or
  * `git config` setting `core.hooksPath` or `include.*`, `--git-dir`, `update-ref`.
  */
-import { scpHost, urlHost } from '../urlHost';
+import { scpHost, urlHosts } from '../urlHost';
 import { literalArg, type Arg } from '../words';
 import { flagValues, hasFlag, parseArgs } from './args';
+import { GIT_GLOBAL_WITH_VALUE } from './gitOptions';
 import type { Handler, Invocation } from './types';
 
 const TAMPER_KEYS = /^(core\.hookspath|include\.path|includeif\..*)$/i;
 /** Keys whose value git runs as a program. */
 const COMMAND_KEYS = /^(core\.(fsmonitor|sshcommand|pager|editor|askpass|gitproxy)|alias\..*|sequence\.editor|diff\..*\.(command|textconv)|diff\.external|merge\..*\.driver|filter\..*|credential\..*helper|credential\.helper|gpg\..*program|gpg\.program|uploadpack\.packobjectshook|pager\..*|interactive\.difffilter|remote\..*\.(uploadpack|receivepack)|protocol\..*\.allow)$/i;
 
-const GLOBAL_VALUE = ['C', 'c', 'git-dir', 'work-tree', 'namespace', 'config-env', 'super-prefix', 'exec-path', 'list-cmds', 'attr-source'];
 const NETWORK_SUBS = new Set(['push', 'fetch', 'pull', 'clone', 'ls-remote', 'send-pack', 'fetch-pack', 'archive']);
 
-function checkConfigPair(inv: Invocation, pair: string): void {
-  const key = pair.split('=')[0].trim();
+/** Keys whose value (or whose own name) is where git connects. */
+const HOST_KEYS = /^(https?\.(.*\.)?proxy|remote\..*\.(url|pushurl|proxy)|url\..*\.(insteadof|pushinsteadof)|core\.gitproxy|http\..*\.(proxy)|submodule\..*\.url|lfs\.url|remote\..*\.lfsurl)$/i;
+
+function checkConfigPair(inv: Invocation, pair: string, value?: string): void {
+  const eq = pair.indexOf('=');
+  const key = (eq === -1 ? pair : pair.slice(0, eq)).trim();
+  const val = value ?? (eq === -1 ? '' : pair.slice(eq + 1));
   if (TAMPER_KEYS.test(key)) inv.out.tamper(`git config \`${key}\` would bypass the lane's git hooks`, inv.text);
   else if (COMMAND_KEYS.test(key)) inv.out.unanalyzable(`git config \`${key}\` makes git run a command the analyser cannot see`, inv.text);
+  else if (HOST_KEYS.test(key)) {
+    // `url.<base>.insteadOf`: the base is where git really goes; otherwise the value is the host
+    const m = /^url\.(.*)\.(insteadof|pushinsteadof)$/i.exec(key);
+    const target = m ? m[1] : val;
+    const hps = target.includes('://') ? urlHosts(target) : [scpHost(target) ?? urlHosts(`//${target}`)[0]].filter((h) => h);
+    if (hps.length === 0) inv.out.net({ host: `(git config \`${key}\`)` }, inv.text);
+    for (const hp of hps) if (hp) inv.out.net(hp, inv.text, target);
+  }
 }
 
 /** Remote named in a git command: a URL, scp-style `host:path`, or a remote name (host unknown). */
@@ -40,8 +53,9 @@ function remoteHost(inv: Invocation, word: Arg | undefined): void {
     inv.out.unanalyzable(`git remote helper \`${v}\` runs a program`, inv.text);
     return;
   }
-  const hp = /^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? urlHost(v) : scpHost(v);
-  inv.out.net(hp ?? { host: '(git remote)' }, inv.text, hp ? v : undefined);
+  const hps = /^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? urlHosts(v) : [scpHost(v)].filter((h) => h !== null);
+  if (hps.length === 0) inv.out.net({ host: '(git remote)' }, inv.text);
+  for (const hp of hps) inv.out.net(hp, inv.text, v);
 }
 
 const SUB_VALUE: Record<string, string[]> = {
@@ -59,19 +73,73 @@ const SUB_VALUE: Record<string, string[]> = {
   archive: ['o', 'output', 'format', 'prefix', 'remote', 'exec', 'add-file'],
   'cat-file': ['batch', 'filters'],
   apply: ['p', 'C', 'directory', 'exclude', 'include', 'whitespace'],
+  restore: ['s', 'source', 'conflict', 'pathspec-from-file'],
+  checkout: ['b', 'B', 'orphan', 'conflict', 'pathspec-from-file'],
+  'checkout-index': ['prefix', 'stage'],
+  'format-patch': ['o', 'output-directory', 'subject-prefix', 'in-reply-to', 'to', 'cc', 'v', 'reroll-count', 'base'],
+  difftool: ['x', 'extcmd', 't', 'tool'],
+  worktree: ['b', 'B', 'reason'],
+  init: ['template', 'separate-git-dir', 'b', 'initial-branch', 'object-format'],
 };
 
-function pathArgs(inv: Invocation, args: Arg[], dir: Arg | undefined, kind: 'file.read' | 'file.write'): void {
-  for (const a of args) {
-    if (a.value.startsWith(':')) continue; // pathspec magic such as `:/` – whole tree, nothing denied read
-    const target = dir && !a.path.startsWith('/') ? { ...a, path: `${dir.path.replace(/\/+$/, '')}/${a.path}` } : a;
+/**
+ * A pathspec as git reads it: `:(exclude)x`/`:!x` touch nothing, `:(icase)x` any casing,
+ * `:/x`/`:(top)x` are from the top of the repository (wherever `cd`/`-C` went), other magic
+ * (`:(literal)`, `:(glob)`, `:(attr:…)`) still names `x`.
+ */
+export function pathspec(a: Arg, icase = false): Arg | undefined {
+  let v = a.path;
+  let top = false;
+  let caseless = icase;
+  const long = /^:\(([^)]*)\)/.exec(v);
+  if (long) {
+    const magic = long[1].split(',').map((m) => m.trim().toLowerCase());
+    if (magic.includes('exclude')) return undefined;
+    top = magic.includes('top');
+    caseless = caseless || magic.includes('icase');
+    v = v.slice(long[0].length);
+  } else if (v.startsWith(':')) {
+    const short = /^:([/!^]*):?/.exec(v)?.[1] ?? '';
+    if (short.includes('!') || short.includes('^')) return undefined;
+    top = short.includes('/');
+    v = v.replace(/^:[/!^]*:?/, '');
+  }
+  let glob = a.glob;
+  if (caseless) { v = v.replace(/[a-zA-Z]/g, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`); glob = true; }
+  if (top) {
+    // the top of the repository: the workspace root, which may not be where `cd` left us
+    // `:/` alone is the whole tree, as `.` is from the top
+    return v === '' ? { ...a, value: '.', path: '.', glob: false } : { ...a, value: v, path: `/**/${v}`, glob: true };
+  }
+  return { ...a, value: v, path: v === '' ? '.' : v, glob };
+}
+
+function pathArgs(inv: Invocation, args: Arg[], dir: Arg | undefined, kind: 'file.read' | 'file.write', icase = false): void {
+  for (const raw of args) {
+    const a = pathspec(raw, icase);
+    if (!a) continue;
+    const target = dir && !a.path.startsWith('/') && !a.path.startsWith('~') ? { ...a, path: `${dir.path.replace(/\/+$/, '')}/${a.path}`, glob: a.glob || dir.glob } : a;
     if (kind === 'file.read') inv.out.read(target, inv.text);
     else inv.out.write(target, inv.text);
   }
 }
 
+/** `REV:path` names a file of the repository: from the top, or from the cwd when it starts with `./` or `../`. */
+function revisionPaths(inv: Invocation, operands: Arg[], dir: Arg | undefined): void {
+  for (const o of operands) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(o.value)) continue;
+    const m = /^(?::[0-3]:|[^:]*:)(.+)$/.exec(o.value);
+    if (!m) continue;
+    const p = m[1];
+    const rel = p.startsWith('./') || p.startsWith('../');
+    const arg: Arg = { ...o, value: p, path: p };
+    if (rel) pathArgs(inv, [arg], dir, 'file.read');
+    else inv.out.read(arg, inv.text);
+  }
+}
+
 export const git: Handler = (inv) => {
-  const g = parseArgs(inv.args, { withValue: GLOBAL_VALUE, stopAtOperand: true });
+  const g = parseArgs(inv.args, { withValue: GIT_GLOBAL_WITH_VALUE, stopAtOperand: true });
   for (const f of g.flags) {
     if (f.name === 'c' && f.value) checkConfigPair(inv, f.value.value);
     if (f.name === 'config-env' && f.value) checkConfigPair(inv, f.value.value);
@@ -79,7 +147,9 @@ export const git: Handler = (inv) => {
       inv.out.tamper(`\`git --${f.name}\` points git away from the lane's repository settings`, inv.text);
     }
   }
-  const dir = flagValues(g, 'C')[0];
+  // several `-C` compose (`git -C a -C b` is `a/b`)
+  const dir = flagValues(g, 'C').reduce<Arg | undefined>((acc, d) => (acc && !d.path.startsWith('/') ? { ...d, path: `${acc.path.replace(/\/+$/, '')}/${d.path}`, glob: acc.glob || d.glob } : d), undefined);
+  const icase = hasFlag(g, 'icase-pathspecs');
   const sub = g.operands[0];
   if (!sub) return;
   const name = sub.value;
@@ -115,6 +185,7 @@ export const git: Handler = (inv) => {
       if (p.operands[0]?.value !== undefined && p.operands[0].value !== 'show' && p.operands[0].value !== '-v') inv.markWrites();
       return;
     case 'submodule':
+      if (p.operands[0]?.value === 'foreach') { inv.script(literalArg(p.operands.slice(1).map((o) => o.value).join(' ')), inv.text); return; }
       if (['add'].includes(p.operands[0]?.value ?? '')) remoteHost(inv, p.operands[1]);
       if (['update', 'sync', 'init'].includes(p.operands[0]?.value ?? '')) remoteHost(inv, undefined);
       inv.markWrites();
@@ -134,24 +205,78 @@ export const git: Handler = (inv) => {
     case 'bisect':
       if (p.operands[0]?.value === 'run' && p.operands.length > 1) inv.run(p.operands.slice(1));
       return;
-    case 'show': case 'cat-file': case 'blame': case 'log': case 'diff': case 'grep': case 'annotate':
-      for (const o of p.operands) {
-        const m = /^[^:]*:(.+)$/.exec(o.value);
-        if (m && !/^[a-z]+:\/\//.test(o.value)) inv.out.read({ ...o, value: m[1], path: m[1] }, inv.text);
-      }
-      if (name === 'blame' || name === 'annotate') pathArgs(inv, p.operands.slice(-1), dir, 'file.read');
-      pathArgs(inv, afterDashDash, dir, 'file.read');
+    case 'show': case 'cat-file': case 'blame': case 'log': case 'diff': case 'grep': case 'annotate': case 'difftool':
+      revisionPaths(inv, p.operands, dir);
+      if (name === 'blame' || name === 'annotate') pathArgs(inv, p.operands.slice(-1), dir, 'file.read', icase);
+      pathArgs(inv, afterDashDash, dir, 'file.read', icase);
+      for (const x of flagValues(p, 'x', 'extcmd', 'tool')) inv.script(x, inv.text);
       for (const o of flagValues(p, 'output')) inv.out.write(o, inv.text);
       if (name === 'diff' && hasFlag(p, 'no-index')) pathArgs(inv, p.operands, dir, 'file.read');
       return;
     case 'add': case 'stage':
-      pathArgs(inv, p.operands, dir, 'file.read');
+      pathArgs(inv, p.operands, dir, 'file.read', icase);
       inv.markWrites();
       return;
-    case 'rm': case 'mv': case 'checkout': case 'restore':
-      pathArgs(inv, name === 'checkout' || name === 'restore' ? afterDashDash : p.operands, dir, 'file.write');
+    case 'rm': case 'mv':
+      pathArgs(inv, p.operands, dir, 'file.write', icase);
       inv.markWrites();
       return;
+    case 'restore':
+      // every operand is a path; `--source REV` puts an old version there
+      pathArgs(inv, afterDashDash.length > 0 ? afterDashDash : p.operands, dir, 'file.write', icase);
+      inv.markWrites();
+      return;
+    case 'checkout': {
+      // `checkout REV PATH…` / `checkout -- PATH…` write PATH; a lone word that looks like a file is one
+      const before = afterDashDash.length > 0 ? p.operands.slice(0, p.operands.length - afterDashDash.length) : p.operands;
+      const paths = [...afterDashDash, ...(before.length > 1 ? before.slice(1) : before.filter((o) => looksLikeFile(o.value)))];
+      pathArgs(inv, paths, dir, 'file.write', icase);
+      inv.markWrites();
+      return;
+    }
+    case 'read-tree':
+      if (hasFlag(p, 'u')) inv.out.write({ value: '**', path: withDir(dir, '**'), glob: true, dynamic: false }, inv.text, true);
+      inv.markWrites();
+      return;
+    case 'checkout-index':
+      if (hasFlag(p, 'a', 'all', 'stdin')) inv.out.write({ value: '**', path: withDir(dir, '**'), glob: true, dynamic: false }, inv.text, true);
+      for (const x of flagValues(p, 'prefix')) inv.out.tree('file.write', x, inv.text);
+      pathArgs(inv, p.operands, dir, 'file.write', icase);
+      inv.markWrites();
+      return;
+    case 'update-index':
+      // `--cacheinfo MODE,SHA,PATH` (or three words) stages content that is not in the work tree
+      for (let k = 0; k < rest.length; k++) {
+        if (rest[k].value === '--cacheinfo') {
+          const v = rest[k + 1]?.value.includes(',') ? rest[k + 1].value.split(',')[2] : rest[k + 3]?.value;
+          if (v !== undefined) pathArgs(inv, [literalArg(v)], dir, 'file.write');
+        }
+        if (rest[k].value.startsWith('--cacheinfo=')) pathArgs(inv, [literalArg(rest[k].value.split(',')[2] ?? '**')], dir, 'file.write');
+      }
+      if (hasFlag(p, 'index-info', 'stdin')) inv.out.write({ value: '**', path: withDir(dir, '**'), glob: true, dynamic: false }, inv.text, true);
+      inv.markWrites();
+      return;
+    case 'worktree':
+      if (['add', 'move', 'remove'].includes(p.operands[0]?.value ?? '')) for (const o of p.operands.slice(1, p.operands[0]?.value === 'move' ? 3 : 2)) inv.out.tree('file.write', o, inv.text);
+      inv.markWrites();
+      return;
+    case 'bundle':
+      if (p.operands[0]?.value === 'create' && p.operands[1]) inv.out.write(p.operands[1], inv.text);
+      if (p.operands[0]?.value === 'unbundle') inv.markWrites();
+      return;
+    case 'format-patch':
+      for (const o of flagValues(p, 'o', 'output-directory')) inv.out.tree('file.write', o, inv.text);
+      if (!hasFlag(p, 'o', 'output-directory', 'stdout')) inv.out.write(literalArg(withDir(dir, '*.patch')), inv.text, true);
+      return;
+    case 'init':
+      if (hasFlag(p, 'template', 'separate-git-dir')) inv.out.tamper('`git init --template` installs hooks the lane did not set', inv.text);
+      if (p.operands[0]) inv.out.tree('file.write', p.operands[0], inv.text);
+      inv.markWrites();
+      return;
+    case 'filter-branch': case 'filter-repo': case 'instaweb': case 'send-email': case 'mergetool': case 'daemon': case 'p4': case 'svn': case 'cvsimport': case 'quiltimport':
+      inv.out.unanalyzable(`\`git ${name}\` runs commands or reaches hosts the analyser has no table for`, inv.text);
+      return;
+
     case 'clean':
       if (!hasFlag(p, 'n', 'dry-run')) inv.out.write(dir ? { ...dir, path: `${dir.path}/**`, glob: true } : literalArg('**'), inv.text, true);
       return;
@@ -180,12 +305,20 @@ function gitConfig(inv: Invocation, p: ReturnType<typeof parseArgs>, dir: Arg | 
   const setting = !reading && (ops.length >= 2 || hasFlag(p, 'unset', 'unset-all', 'add', 'replace-all', 'rename-section', 'remove-section') || p.operands[0]?.value === 'unset');
   if (hasFlag(p, 'e', 'edit') || p.operands[0]?.value === 'edit') inv.out.unanalyzable('`git config --edit` opens an editor on the configuration', inv.text);
   if (!setting) return;
-  if (key) checkConfigPair(inv, key);
+  if (key) checkConfigPair(inv, key, ops[1]?.value);
   const file = flagValues(p, 'f', 'file')[0];
   if (file) inv.out.write(file, inv.text);
   else if (hasFlag(p, 'global')) inv.out.write(literalArg('~/.gitconfig'), inv.text);
   else if (hasFlag(p, 'system')) inv.out.write(literalArg('/etc/gitconfig'), inv.text);
   else inv.out.write(literalArg(dir ? `${dir.path.replace(/\/+$/, '')}/.git/config` : '.git/config'), inv.text);
+}
+
+function withDir(dir: Arg | undefined, p: string): string {
+  return dir ? `${dir.path.replace(/\/+$/, '')}/${p}` : p;
+}
+
+function looksLikeFile(v: string): boolean {
+  return v.startsWith('.') || v.startsWith(':') || /[*?[]/.test(v) || /\.[A-Za-z0-9]{1,8}$/.test(v) || v.includes('/') && /\.[^/]+$/.test(v);
 }
 
 function dashDashArgs(args: Arg[]): Arg[] {

@@ -5,38 +5,54 @@
  * only use a tiny vocabulary of harmless names (printing versions and literals): any other
  * identifier — `open`, `require`, `os`, `fs`, `subprocess`, `eval` … — could read or run anything.
  */
-import { literalArg, type Arg } from '../words';
+import { literalArg } from '../words';
 import { parseArgs } from './args';
+import { dealiasPath, isDescriptorPath } from '../aliases';
+import { pythonModule } from './tools';
+import { unknownProgram } from './unknown';
 import type { Handler, Invocation } from './types';
 
-const SHELL_VALUE_FLAGS = ['o', 'O', 'init-file', 'rcfile'];
+const SHELL_VALUE_FLAGS = ['init-file', 'rcfile'];
 
+/**
+ * `bash [options] [-c STRING | FILE] [args]`: every option comes first (`bash -e -c -- 'cmd'`,
+ * `bash -c -x 'cmd'`); `-c` means the first word after the options is the script.
+ */
 const shell: Handler = (inv) => {
   const args = inv.args;
   let i = 0;
-  let command: Arg | undefined;
+  let inline = false;
   let fromStdin = false;
   for (; i < args.length; i++) {
-    const v = args[i].value;
+    const a = args[i];
+    const v = a.value;
+    if (a.dynamic) {
+      inv.out.unanalyzable(`\`${inv.name}\` option \`${v}\` comes from an expansion`, inv.text);
+      return;
+    }
     if (v === '--' || v === '-') { i++; break; }
-    if (/^[-+]/.test(v) && !args[i].dynamic) {
-      const body = v.replace(/^--?|^\+/, '');
-      if (v.startsWith('--')) { if (SHELL_VALUE_FLAGS.includes(body)) i++; continue; }
-      if (body.includes('c')) { command = args[++i]; break; }
-      if (body.includes('s')) fromStdin = true;
-      if (/[oO]$/.test(body)) i++;
+    if (!/^[-+]./.test(v)) break;
+    if (v.startsWith('--')) {
+      if (SHELL_VALUE_FLAGS.includes(v.slice(2))) {
+        inv.out.read(args[++i] ?? literalArg(''), inv.text);
+      }
       continue;
     }
-    break;
+    const body = v.slice(1);
+    if (body.includes('c')) inline = true;
+    if (body.includes('s')) fromStdin = true;
+    if (/[oO]/.test(body)) i++;
   }
-  if (command) {
-    inv.script(command, inv.text);
+  if (inline) {
+    const command = args[i];
+    if (command) inv.script(command, inv.text);
     return;
   }
   const file = !fromStdin ? args[i] : undefined;
   if (file) {
-    if (file.procSub) inv.out.unanalyzable(`\`${inv.name}\` runs a script from a process substitution`, inv.text);
+    if (file.procSub || isDescriptorPath(dealiasPath(file.path).path)) inv.out.unanalyzable(`\`${inv.name}\` runs a script from a process substitution or a file descriptor`, inv.text);
     else inv.out.read(file, inv.text);
+    unknownProgram(inv, args.slice(i + 1));
     return;
   }
   stdinProgram(inv);
@@ -82,7 +98,10 @@ function interpreter(lang: Lang): Handler {
     for (const f of p.flags) {
       if (['r', 'require', 'import', 'loader', 'experimental-loader', 'env-file', 'M', 'I'].includes(f.name) && f.value && lang !== PYTHON && lang !== PHP) {
         if (f.name === 'M' || f.name === 'I') continue;
-        inv.out.read(f.value, inv.text);
+        // `--import data:text/javascript,…`, a URL or stdin is code on the command line
+        if (f.value.dynamic || /^[a-z][a-z0-9+.-]*:/i.test(f.value.value) && !/^node:/.test(f.value.value) || isDescriptorPath(f.value.value) || f.value.procSub) {
+          inv.out.unanalyzable(`\`${inv.name} --${f.name}\` loads code the analyser cannot see: \`${abbreviate(f.value.value)}\``, inv.text);
+        } else inv.out.read(f.value, inv.text);
       }
     }
     if (inline.length > 0) {
@@ -98,13 +117,15 @@ function interpreter(lang: Lang): Handler {
     }
     const moduleFlag = lang.module ? p.flags.find((f) => lang.module?.includes(f.name)) : undefined;
     if (moduleFlag) {
-      if (moduleFlag.value?.value === 'pip') inv.run([literalArg('pip'), ...p.operands, ...p.rest]);
+      if (moduleFlag.value) pythonModule(inv, moduleFlag.value, [...p.operands, ...p.rest]);
       return;
     }
     const script = p.operands[0];
     if (script && script.value !== '-') {
-      if (script.procSub) inv.out.unanalyzable(`\`${inv.name}\` runs a script from a process substitution`, inv.text);
+      if (script.procSub || isDescriptorPath(dealiasPath(script.path).path)) inv.out.unanalyzable(`\`${inv.name}\` runs a script from a process substitution or a file descriptor`, inv.text);
       else inv.out.read(script, inv.text);
+      // the script is a program without a table: its arguments are its operands
+      unknownProgram(inv, p.rest);
       return;
     }
     if (p.flags.some((f) => ['v', 'V', 'version', 'h', 'help'].includes(f.name))) return;
@@ -123,7 +144,7 @@ const evalCmd: Handler = (inv) => {
 const source: Handler = (inv) => {
   const [file] = inv.args;
   if (!file) return;
-  if (file.procSub || /^\/dev\/(stdin|fd\/)/.test(file.value)) {
+  if (file.procSub || file.dynamic || isDescriptorPath(dealiasPath(file.path).path)) {
     inv.out.unanalyzable(`\`${inv.name}\` runs a script from a process substitution or stdin`, inv.text);
     return;
   }
@@ -140,5 +161,9 @@ export const INTERPRETERS: Array<[string[], Handler]> = [
   [['eval'], evalCmd],
   [['source', '.'], source],
   [['alias'], (inv) => { if (inv.args.some((a) => a.value.includes('='))) inv.out.unanalyzable('`alias` definitions hide what later commands run', inv.text); }],
-  [['trap'], (inv) => { if (inv.args.length > 1) inv.script(inv.args[0], inv.text); }],
+  [['trap'], (inv) => {
+    // `trap [--] ACTION SIGNAL…`: ACTION runs later, in this shell
+    const args = inv.args[0]?.value === '--' ? inv.args.slice(1) : inv.args.filter((a, k) => k > 0 || !/^-[lpP]+$/.test(a.value));
+    if (args.length > 1 && args[0].value !== '-' && args[0].value !== '') inv.script(args[0], inv.text);
+  }],
 ];

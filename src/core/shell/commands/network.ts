@@ -2,7 +2,7 @@
  * Commands that reach the network. Every host they may contact becomes a `net.fetch`; uploads
  * and downloads become file reads and writes.
  */
-import { hostPort, scpHost, urlHost, type HostPort } from '../urlHost';
+import { hostPort, scpHost, urlHost, urlHosts, type HostPort } from '../urlHost';
 import { literalArg, type Arg } from '../words';
 import { flagValues, hasFlag, parseArgs } from './args';
 import type { Handler, Invocation } from './types';
@@ -22,8 +22,7 @@ export function netFromUrl(inv: Invocation, arg: Arg): void {
     inv.out.read({ ...arg, value: file[1], path: file[1] }, inv.text);
     return;
   }
-  const hp = urlHost(arg.value);
-  if (hp) inv.out.net(hp, inv.text, arg.value);
+  for (const hp of urlHosts(arg.value)) inv.out.net(hp, inv.text, arg.value);
 }
 
 /** `@file` / `<file` payload arguments (curl -d @f, -F x=@f). */
@@ -104,7 +103,7 @@ function basenameOfUrl(u: Arg): Arg {
 }
 
 const wget: Handler = (inv) => {
-  const p = parseArgs(inv.args, { withValue: ['O', 'o', 'a', 'P', 'i', 'e', 'U', 'output-document', 'output-file', 'append-output', 'directory-prefix', 'input-file', 'execute', 'user-agent', 'post-file', 'body-file', 'post-data', 'header', 'user', 'password', 'load-cookies', 'save-cookies', 'certificate', 'private-key', 'ca-certificate', 'method', 'body-data', 'B', 'base', 't', 'tries', 'T', 'timeout', 'w', 'wait', 'l', 'level', 'A', 'R', 'accept', 'reject', 'D', 'domains', 'bind-address'] });
+  const p = parseArgs(inv.args, { withValue: ['config', 'O', 'o', 'a', 'P', 'i', 'e', 'U', 'output-document', 'output-file', 'append-output', 'directory-prefix', 'input-file', 'execute', 'user-agent', 'post-file', 'body-file', 'post-data', 'header', 'user', 'password', 'load-cookies', 'save-cookies', 'certificate', 'private-key', 'ca-certificate', 'method', 'body-data', 'B', 'base', 't', 'tries', 'T', 'timeout', 'w', 'wait', 'l', 'level', 'A', 'R', 'accept', 'reject', 'D', 'domains', 'bind-address'] });
   for (const u of p.operands) netFromUrl(inv, u);
   for (const f of p.flags) {
     const v = f.value;
@@ -115,9 +114,16 @@ const wget: Handler = (inv) => {
     else if (['i', 'input-file'].includes(f.name)) {
       inv.out.read(v, inv.text);
       inv.out.unanalyzable(`wget input file \`${v.value}\` names hosts the analyser cannot see`, inv.text);
-    } else if (['e', 'execute'].includes(f.name) && /proxy/i.test(v.value)) {
-      const m = /=(.*)$/.exec(v.value);
-      if (m) netFromUrl(inv, literalArg(m[1]));
+    } else if (['e', 'execute'].includes(f.name)) {
+      // a wgetrc command: proxies name hosts; anything beyond a few harmless settings is unknown
+      const m = /^\s*([\w-]+)\s*=\s*(.*)$/.exec(v.value);
+      if (m && /proxy$/i.test(m[1].replace(/[-_]/g, '')) && !/^(use|no)/i.test(m[1])) netFromUrl(inv, { ...v, value: m[2].includes('://') ? m[2] : `http://${m[2]}` });
+      else if (!m || !/^(robots|tries|timeout|wait|verbose|quiet|check_?certificate|user_?agent|use_?proxy|no_?proxy|retry_?connrefused|progress|continue|timestamping)$/i.test(m[1])) {
+        inv.out.unanalyzable(`\`wget -e ${v.value}\` runs a wgetrc command the analyser has no table for`, inv.text);
+      }
+    } else if (['config'].includes(f.name)) {
+      inv.out.read(v, inv.text);
+      inv.out.net({ host: `(hosts from wgetrc \`${v.value}\`)` }, inv.text);
     }
   }
   const named = p.flags.some((f) => ['O', 'output-document', 'P', 'directory-prefix'].includes(f.name));
@@ -175,10 +181,16 @@ const SSH_VALUE = ['p', 'i', 'l', 'o', 'F', 'J', 'L', 'R', 'D', 'W', 'b', 'c', '
 function sshOptions(inv: Invocation, flags: ReturnType<typeof parseArgs>['flags']): void {
   for (const f of flags) {
     if (!f.value) continue;
-    if (f.name === 'i' || f.name === 'F') inv.out.read(f.value, inv.text);
+    if (f.name === 'i') inv.out.read(f.value, inv.text);
+    else if (f.name === 'F') { inv.out.read(f.value, inv.text); inv.out.net({ host: `(hosts from ssh config \`${f.value.value}\`)` }, inv.text); }
     else if (f.name === 'E') inv.out.write(f.value, inv.text);
     else if (f.name === 'J') for (const j of f.value.value.split(',')) { const hp = urlHost(j); if (hp) inv.out.net(hp, inv.text); }
-    else if (f.name === 'o' && /^(ProxyCommand|LocalCommand|KnownHostsCommand|PermitLocalCommand|Match)/i.test(f.value.value)) {
+    else if (f.name === 'F') inv.out.net({ host: `(hosts from ssh config \`${f.value.value}\`)` }, inv.text);
+    else if (f.name === 'o' && /^\s*(Hostname|Host|ProxyJump|Include|CanonicalDomains|CanonicalizeHostname)\s*[= ]/i.test(f.value.value) && !/^\s*ProxyJump/i.test(f.value.value)) {
+      const v = f.value.value.replace(/^\s*\w+\s*[= ]\s*/, '');
+      if (/^\s*(Include|CanonicalDomains|CanonicalizeHostname)/i.test(f.value.value) || f.value.dynamic) inv.out.net({ host: `(ssh option \`${f.value.value}\`)` }, inv.text);
+      else { const hp = urlHost(`ssh://${v}`); if (hp) inv.out.net(hp, inv.text); }
+    } else if (f.name === 'o' && /^\s*(ProxyCommand|LocalCommand|KnownHostsCommand|PermitLocalCommand|Match|RemoteCommand|SecurityKeyProvider|PKCS11Provider|SendEnv|SetEnv)/i.test(f.value.value)) {
       inv.out.unanalyzable(`ssh option \`${f.value.value}\` runs a local command`, inv.text);
     } else if (f.name === 'o' && /^ProxyJump[= ]/i.test(f.value.value)) {
       const hp = urlHost(f.value.value.replace(/^ProxyJump[= ]\s*/i, ''));
@@ -207,7 +219,7 @@ function copyRemote(valueFlags: string[]): Handler {
     for (const f of p.flags) {
       if (!f.value) continue;
       if (['files-from', 'exclude-from', 'include-from', 'password-file'].includes(f.name)) inv.out.read(f.value, inv.text);
-      if (['e', 'rsh'].includes(f.name) && /ProxyCommand|-o\s*Local/i.test(f.value.value)) inv.out.unanalyzable('rsync remote shell runs a local command', inv.text);
+      if (['e', 'rsh'].includes(f.name)) inv.script(f.value, inv.text); // the remote shell is a local command line
       if (f.name === 'rsync-path' || (inv.name === 'sftp' && f.name === 'b')) inv.out.unanalyzable(`\`${inv.name}\` option runs commands the analyser cannot see`, inv.text);
     }
     const ops = p.operands;
@@ -250,10 +262,13 @@ const openssl: Handler = (inv) => {
     if (!f.value) continue;
     if (['in', 'inkey', 'key', 'cert', 'CAfile', 'kfile', 'signkey', 'config', 'CA', 'CAkey', 'extfile', 'sign', 'verify', 'signature', 'rand'].includes(f.name)) inv.out.read(f.value, inv.text);
     else if (['out', 'keyout', 'writerand'].includes(f.name)) inv.out.write(f.value, inv.text);
-    else if (['connect', 'proxy'].includes(f.name)) { const hp = hostPort(f.value.value); if (hp) inv.out.net(hp, inv.text); }
+    else if (['connect', 'proxy'].includes(f.name)) { const hp = f.value.dynamic ? { host: `(${f.value.value})` } : hostPort(f.value.value); if (hp) inv.out.net(hp, inv.text); }
+    else if (f.name === 'host') inv.out.net({ host: f.value.dynamic ? `(${f.value.value})` : f.value.value.toLowerCase() }, inv.text);
     else if (['pass', 'passin', 'passout'].includes(f.name) && /^file:/.test(f.value.value)) inv.out.read(f.value.value.slice(5), inv.text);
   }
   if (sub && ['s_server'].includes(sub.value)) inv.out.net({ host: '(listen)' }, inv.text);
+  // OpenSSL 3 takes `s_client HOST:PORT` as an operand too
+  if (sub && sub.value === 's_client') for (const o of p.operands) { const hp = o.dynamic ? { host: `(${o.value})` } : hostPort(o.value); if (hp) inv.out.net(hp, inv.text); }
   for (const o of p.operands) if (sub && ['dgst', 'sha256', 'md5', 'x509', 'rsa', 'enc', 'base64'].includes(sub.value)) inv.out.read(o, inv.text);
 };
 

@@ -2,10 +2,11 @@
  * Package managers: installing or publishing reaches the registry (and writes node_modules,
  * site-packages … which we flag with `writes` rather than listing). `npx pkg` fetches and runs.
  */
-import { urlHost, type HostPort } from '../urlHost';
+import { urlHost, urlHosts, type HostPort } from '../urlHost';
 import { literalArg, type Arg } from '../words';
 import { flagValues, hasFlag, parseArgs } from './args';
 import type { Handler, Invocation } from './types';
+import { unknownProgram } from './unknown';
 
 const NPM_REGISTRY: HostPort = { host: 'registry.npmjs.org' };
 const PYPI: HostPort[] = [{ host: 'pypi.org' }, { host: 'files.pythonhosted.org' }];
@@ -20,8 +21,17 @@ function registryHosts(inv: Invocation, flags: ReturnType<typeof parseArgs>['fla
   const hosts = explicit.length > 0 && !explicit.every((f) => f.name === 'extra-index-url' || f.name === 'find-links') ? [] : fallback;
   for (const h of hosts) inv.out.net(h, inv.text);
   for (const f of explicit) {
-    const hp = f.value && !f.value.dynamic ? urlHost(f.value.value) : { host: `(${f.value?.value ?? 'registry'})` };
-    if (hp) inv.out.net(hp, inv.text, f.value?.value);
+    const hps = f.value && !f.value.dynamic ? urlHosts(f.value.value) : [{ host: `(${f.value?.value ?? 'registry'})` }];
+    for (const hp of hps) inv.out.net(hp, inv.text, f.value?.value);
+  }
+  // scoped registries (`--@acme:registry=URL`), proxies, and config files that can name any registry
+  for (const f of flags) {
+    if (!f.value || explicit.includes(f)) continue;
+    if (/registry$|proxy$|^index$/.test(f.name)) {
+      for (const hp of f.value.dynamic ? [{ host: `(${f.value.value})` }] : urlHosts(f.value.value)) inv.out.net(hp, inv.text, f.value.value);
+    } else if (['userconfig', 'globalconfig', 'config-file', 'config'].includes(f.name)) {
+      inv.out.net({ host: `(registries from \`${f.value.value}\`)` }, inv.text);
+    }
   }
 }
 
@@ -29,7 +39,9 @@ function registryHosts(inv: Invocation, flags: ReturnType<typeof parseArgs>['fla
 function specHosts(inv: Invocation, specs: Arg[]): void {
   for (const s of specs) {
     const v = s.value.replace(/^git\+/, '');
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) { const hp = urlHost(v); if (hp) inv.out.net(hp, inv.text, s.value); }
+    const direct = /^[\w.[\],-]+\s*@\s*(\S+:\/\/.*)$/.exec(v); // PEP 508 `pkg @ https://…`
+    if (direct) { for (const hp of urlHosts(direct[1].replace(/^git\+/, ''))) inv.out.net(hp, inv.text, s.value); continue; }
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) { for (const hp of urlHosts(v)) inv.out.net(hp, inv.text, s.value); }
     else if (/^(github:|[\w.-]+\/[\w.-]+(#.*)?$)/.test(v) && !v.startsWith('@') && !v.startsWith('.')) inv.out.net({ host: 'github.com' }, inv.text);
     else if (/^(gitlab:)/.test(v)) inv.out.net({ host: 'gitlab.com' }, inv.text);
     else if (/^(bitbucket:)/.test(v)) inv.out.net({ host: 'bitbucket.org' }, inv.text);
@@ -38,7 +50,7 @@ function specHosts(inv: Invocation, specs: Arg[]): void {
   }
 }
 
-const NPM_VALUE = ['registry', 'prefix', 'C', 'w', 'workspace', 'cache', 'userconfig', 'globalconfig', 'tag', 'otp', 'access', 'loglevel', 'scope', 'omit', 'include', 'before', 'package', 'p', 'c', 'call', 'filter', 'F', 'dir', 'cwd', 'reporter'];
+const NPM_VALUE = ['proxy', 'https-proxy', 'noproxy', 'registry', 'prefix', 'C', 'w', 'workspace', 'cache', 'userconfig', 'globalconfig', 'tag', 'otp', 'access', 'loglevel', 'scope', 'omit', 'include', 'before', 'package', 'p', 'c', 'call', 'filter', 'F', 'dir', 'cwd', 'reporter'];
 
 function npmLike(defaultSub: string | undefined): Handler {
   return (inv) => {
@@ -54,6 +66,11 @@ function npmLike(defaultSub: string | undefined): Handler {
       specHosts(inv, q.operands);
     }
     if (NPM_WRITES.has(sub)) inv.markWrites();
+    // `npm run script -- ARGS`, `npm test -- ARGS`: the arguments go to a workspace script without a table
+    if (['run', 'run-script', 'test', 't', 'start', 'stop', 'restart'].includes(sub) || (inv.name !== 'npm' && !NPM_NET.has(sub) && !NPM_WRITES.has(sub))) {
+      const dd = rest.findIndex((a) => a.value === '--' && !a.dynamic);
+      unknownProgram(inv, dd === -1 ? (inv.name === 'npm' ? [] : q.operands.slice(sub === 'run' ? 1 : 0)) : rest.slice(dd + 1));
+    }
     if (sub === 'config' && ['set', 'delete', 'edit'].includes(q.operands[0]?.value ?? '')) inv.out.write(literalArg(hasFlag(p, 'location') ? '.npmrc' : '~/.npmrc'), inv.text);
     if (NPM_EXEC.has(sub)) {
       const pkgs = flagValues(q, 'package', 'p');
@@ -86,12 +103,20 @@ const pip: Handler = (inv) => {
   const p = parseArgs(inv.args, { withValue: ['r', 'requirement', 'c', 'constraint', 'i', 'index-url', 'extra-index-url', 'f', 'find-links', 't', 'target', 'd', 'dest', 'e', 'editable', 'proxy', 'cert', 'client-cert', 'log', 'python', 'prefix', 'root', 'src', 'trusted-host', 'platform', 'python-version', 'implementation', 'abi', 'only-binary', 'no-binary', 'progress-bar', 'timeout', 'retries', 'cache-dir', 'report', 'config-settings', 'C', 'global-option', 'upgrade-strategy'] });
   const sub = p.operands[0]?.value;
   if (!sub) return;
+  if (sub === 'config' && ['set', 'unset', 'edit'].includes(p.operands[1]?.value ?? '')) {
+    // pip's configuration names its index: where later installs go
+    inv.out.write(literalArg(hasFlag(p, 'site') ? '.venv/pip.conf' : '~/.config/pip/pip.conf'), inv.text);
+    if (p.operands[3]) for (const hp of urlHosts(p.operands[3].value)) inv.out.net(hp, inv.text, p.operands[3].value);
+  }
   if (PIP_NET.has(sub)) {
     registryHosts(inv, p.flags, PYPI);
     specHosts(inv, p.operands.slice(1));
     for (const f of p.flags) if (f.name === 'proxy' && f.value) { const hp = urlHost(f.value.value); if (hp) inv.out.net(hp, inv.text); }
   }
-  for (const f of flagValues(p, 'r', 'requirement', 'c', 'constraint')) inv.out.read(f, inv.text);
+  for (const f of flagValues(p, 'r', 'requirement', 'c', 'constraint')) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(f.value)) { for (const hp of urlHosts(f.value)) inv.out.net(hp, inv.text, f.value); }
+    else inv.out.read(f, inv.text);
+  }
   for (const f of flagValues(p, 'e', 'editable')) specHosts(inv, [f]);
   for (const f of flagValues(p, 't', 'target', 'd', 'dest')) inv.out.tree('file.write', f, inv.text);
   if (['install', 'uninstall', 'download', 'wheel'].includes(sub)) inv.markWrites();
@@ -119,6 +144,12 @@ function ecosystem(nets: Record<string, string[]>): Handler {
   return (inv) => {
     const p = parseArgs(inv.args, { stopAtOperand: true });
     const sub = p.operands[0]?.value ?? '';
+    if (sub === 'run' || sub === 'exec') {
+      // `go run PKG ARGS`, `cargo run -- ARGS`: ARGS go to a workspace program without a table
+      const dd = p.rest.findIndex((a) => a.value === '--' && !a.dynamic);
+      const args = dd !== -1 ? p.rest.slice(dd + 1) : inv.name === 'go' ? parseArgs(p.rest).operands.slice(1) : [];
+      unknownProgram(inv, args);
+    }
     const hosts = nets[sub];
     if (!hosts) return;
     for (const h of hosts) inv.out.net({ host: h }, inv.text);

@@ -2,6 +2,7 @@
  * Commands that run another command: the wrapper's own `shell.exec` is kept (so `sudo *`
  * matches) and the inner command is analysed as if typed on its own.
  */
+import { joinCwd } from '../emit';
 import { isLaneVariable } from '../walk';
 import { literalArg, type Arg } from '../words';
 import { flagValues, hasFlag, parseArgs, type ArgSpec } from './args';
@@ -35,40 +36,101 @@ const sudo: Handler = (inv) => {
   inv.run(inner);
 };
 
+/**
+ * `env [-i] [-u NAME] [-C DIR] [-S STRING] [-P PATH] [NAME=VALUE]… [COMMAND]`, with options
+ * clustered (`env -iC dir`, `env -vS 'cmd'`), attached (`-Cdir`), long (`--chdir=dir`) or the
+ * obsolete `env -` (same as `-i`).
+ */
+const ENV_SHORT_VALUE = new Set(['u', 'C', 'S', 'P', 'a']);
+const ENV_LONG_VALUE: Record<string, string> = { unset: 'u', chdir: 'C', 'split-string': 'S', argv0: 'a' };
+
 const env: Handler = (inv) => {
   const args = inv.args;
   let i = 0;
-  const withValue = new Set(['u', 'unset', 'C', 'chdir', 'S', 'split-string', 'P', 'a', 'argv0', 'default-signal', 'ignore-signal', 'block-signal']);
+  let chdir: Arg | undefined;
+  let searchPath: Arg | undefined;
+  const option = (letter: string, value: Arg | undefined): boolean => {
+    if (letter === 'i') inv.out.tamper('`env -i` clears the environment that enforces the lane', inv.text);
+    if (!value) return false;
+    if (letter === 'u' && isLaneVariable(value.value)) inv.out.tamper(`\`env -u ${value.value}\` removes the git configuration that enforces the lane`, inv.text);
+    if (letter === 'C') chdir = value;
+    if (letter === 'P') searchPath = value;
+    if (letter === 'S') {
+      // the string is split into words and the remaining arguments follow it
+      const rest = args.slice(i + 1);
+      if (value.dynamic || rest.some((r) => r.dynamic)) inv.out.unanalyzable(`\`env -S\` string comes from an expansion`, inv.text);
+      else inv.script(literalArg([value.value, ...rest.map((r) => r.value)].join(' ')), inv.text);
+      return true;
+    }
+    return false;
+  };
   for (; i < args.length; i++) {
-    const v = args[i].value;
+    const a = args[i];
+    const v = a.value;
+    if (a.dynamic && v.startsWith('-')) {
+      inv.out.unanalyzable(`\`env\` option \`${v}\` comes from an expansion`, inv.text);
+      return;
+    }
     if (v === '--') { i++; break; }
-    if (v.startsWith('-') && v !== '-') {
-      const name = v.replace(/^--?/, '').split('=')[0];
-      if (name === 'S' || name === 'split-string' || v.startsWith('-S')) {
-        const inline = v.startsWith('--') ? v.split('=').slice(1).join('=') : v.slice(2);
-        const script = inline !== '' ? { ...args[i], value: inline } : args[++i];
-        if (script) inv.script(script, inv.text);
-        return;
+    if (v === '-') { option('i', undefined); continue; }
+    if (v.startsWith('--')) {
+      const eq = v.indexOf('=');
+      const name = v.slice(2, eq === -1 ? undefined : eq);
+      if (name === 'ignore-environment') option('i', undefined);
+      const letter = ENV_LONG_VALUE[name];
+      if (letter) {
+        const value = eq !== -1 ? { ...a, value: v.slice(eq + 1), path: v.slice(eq + 1) } : args[++i];
+        if (option(letter, value)) return;
       }
-      // `env -i` / `env -u GIT_CONFIG_COUNT` strip the env that routes git through the lane's hooks.
-      if (name === 'i' || name === 'ignore-environment' || (v.startsWith('-') && !v.startsWith('--') && /^-[a-zA-Z]*i/.test(v) && !v.startsWith('-u') && !v.startsWith('-S') && !v.startsWith('-C'))) {
-        inv.out.tamper('`env -i` clears the environment that enforces the lane', inv.text);
+      continue;
+    }
+    if (v.startsWith('-') && v.length > 1) {
+      for (let j = 1; j < v.length; j++) {
+        const letter = v[j];
+        if (!ENV_SHORT_VALUE.has(letter)) { option(letter, undefined); continue; }
+        const inline = v.slice(j + 1);
+        const value = inline !== '' ? { ...a, value: inline, path: inline } : args[++i];
+        if (option(letter, value)) return;
+        break;
       }
-      if (name === 'u' || name === 'unset') {
-        const target = v.includes('=') ? v.split('=').slice(1).join('=') : v.length > 2 && !v.startsWith('--') ? v.slice(2) : args[i + 1]?.value ?? '';
-        if (isLaneVariable(target)) inv.out.tamper(`\`env -u ${target}\` removes the git configuration that enforces the lane`, inv.text);
-      }
-      if (withValue.has(name) && !v.includes('=') && v.length === (v.startsWith('--') ? name.length + 2 : 2)) i++;
       continue;
     }
     const eq = v.indexOf('=');
-    if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v.slice(0, eq))) {
-      checkVariable(v.slice(0, eq), { ...args[i], value: v.slice(eq + 1) }, inv.out, inv.text);
+    // `env` takes any NAME=VALUE, even names a shell could not assign (`BASH_FUNC_ls%%=…`)
+    if (eq > 0 && !v.slice(0, eq).includes('/')) {
+      checkVariable(v.slice(0, eq), { ...a, value: v.slice(eq + 1), path: a.path.slice(eq + 1) }, inv.out, inv.text);
       continue;
     }
     break;
   }
-  if (i < args.length) inv.run(args.slice(i));
+  if (i >= args.length) return;
+  let inner = args.slice(i);
+  if (searchPath && !inner[0].value.includes('/')) {
+    // `env -P DIR cmd` runs DIR/cmd: a program the analyser does not know
+    const prog = `${searchPath.value.split(':')[0].replace(/\/+$/, '')}/${inner[0].value}`;
+    inner = [{ ...inner[0], value: prog, path: prog, dynamic: inner[0].dynamic || searchPath.dynamic }, ...inner.slice(1)];
+  }
+  if (!chdir) {
+    inv.run(inner);
+    return;
+  }
+  const dir = chdir;
+  const saved = inv.out.cwds;
+  if (dir.dynamic || dir.glob) inv.out.cwds = [null];
+  else inv.out.cwds = saved.map((c) => joinCwd(c, dir.path));
+  try {
+    inv.run(inner);
+  } finally {
+    inv.out.cwds = saved;
+  }
+};
+
+/** `strace -o FILE cmd`: a tracer writes its log; `-p PID` attaches instead of running a command. */
+const tracer: Handler = (inv) => {
+  const p = parseArgs(inv.args, { withValue: ['o', 'e', 'p', 's', 'u', 'E', 'P', 'I', 'b', 'a', 'X', 'O', 'S', 'output', 'expr', 'attach', 'user', 'env', 'string-limit'], stopAtOperand: true });
+  for (const o of flagValues(p, 'o', 'output')) inv.out.write(o, inv.text);
+  for (const e of flagValues(p, 'e', 'expr')) if (/inject|fault/.test(e.value)) inv.out.unanalyzable('`strace -e inject` changes what the traced program does', inv.text);
+  if (p.operands.length > 0) inv.run([p.operands[0], ...p.rest]);
 };
 
 const timeout = wrapper({ withValue: ['k', 's', 'kill-after', 'signal'] }, 1);
@@ -78,7 +140,17 @@ const ionice = wrapper({ withValue: ['c', 'n', 'p', 'P', 'u', 'class', 'classdat
 const plain = wrapper({});
 const chroot = wrapper({ withValue: ['userspec', 'groups'] }, 1);
 const timeCmd = wrapper({ withValue: ['f', 'o', 'format', 'output'] });
-const flock = wrapper({ withValue: ['w', 'E', 'timeout', 'conflict-exit-code'] }, 1);
+/** `flock [opts] LOCK cmd…` or `flock [opts] LOCK -c 'cmd'` (the string goes to `sh -c`). */
+const flock: Handler = (inv) => {
+  const spec = { withValue: ['w', 'E', 'timeout', 'conflict-exit-code', 'c', 'command'], stopAtOperand: true };
+  const first = parseArgs(inv.args, spec);
+  const scripts = (p: ReturnType<typeof parseArgs>) => flagValues(p, 'c', 'command');
+  for (const s of scripts(first)) inv.script(s, inv.text);
+  if (first.operands.length === 0) return;
+  const second = parseArgs(first.rest, spec);
+  for (const s of scripts(second)) inv.script(s, inv.text);
+  if (second.operands.length > 0) inv.run([second.operands[0], ...second.rest]);
+};
 
 /** `command -v x` only looks up; `command x` runs x bypassing functions. */
 const command: Handler = (inv) => {
@@ -146,8 +218,9 @@ export const WRAPPERS: Array<[string[], Handler]> = [
   [['env'], env],
   [['timeout', 'gtimeout'], timeout],
   [['nice'], nice],
-  [['nohup', 'builtin', 'setsid', 'unbuffer', 'caffeinate', 'catchsegv', 'strace', 'ltrace', 'torsocks', 'proxychains', 'proxychains4', 'busybox', 'chronic', 'ifne'], plain],
+  [['nohup', 'builtin', 'setsid', 'unbuffer', 'caffeinate', 'catchsegv', 'torsocks', 'proxychains', 'proxychains4', 'busybox', 'chronic', 'ifne'], plain],
   [['stdbuf'], stdbuf],
+  [['strace', 'ltrace'], tracer],
   [['ionice'], ionice],
   [['chroot'], chroot],
   [['time'], timeCmd],
@@ -156,6 +229,7 @@ export const WRAPPERS: Array<[string[], Handler]> = [
   [['exec'], exec],
   [['watch'], watch],
   [['su', 'runuser'], scriptFlag(['c', 'command'], ['s', 'shell', 'g', 'group', 'G', 'supp-group', 'w', 'whitelist-environment'])],
+  [['sg'], (inv) => { const [, ...rest] = inv.args; scriptFlag(['c'])({ ...inv, args: rest }); if (rest[0] && !rest[0].value.startsWith('-')) inv.script(literalArg(rest.map((r) => r.value).join(' ')), inv.text); }],
   [['script'], scriptFlag(['c', 'command'], ['E', 'echo', 'I', 'log-in', 'O', 'log-out', 'B', 'log-io', 'T', 'log-timing', 'm', 'logging-format'])],
   [['xargs'], xargs],
 ];
