@@ -4,7 +4,7 @@
  * frozen or ended while a human was deciding).
  *
  *   ended             → deny, whatever the policy said
- *   frozen            → reads the policy allows stay allowed; everything else is denied
+ *   frozen            → reads stay as the policy decided; everything else is denied
  *   starting          → deny (the trace is not open yet)
  *   running           → the policy's decision stands
  */
@@ -31,8 +31,9 @@ export function sessionGate(i: GateInput): { decision: 'deny'; reason: Reason } 
     case 'ended':
       return deny('session.ended', i.afterApproval ? `the session ended while the approval was pending: ${s.reason}` : 'the supervised session has ended');
     case 'frozen':
-      // A deny stands with its own rule; a read the policy lets through stays possible.
-      if (i.decision === 'deny' || (i.readOnly && !i.afterApproval) || (i.readOnly && i.decision === 'allow')) return undefined;
+      // Reads stay as the policy decided them (a denied read keeps its own rule); every write,
+      // command, network and MCP call is the kill switch's.
+      if (i.readOnly) return undefined;
       return deny('session.frozen', i.afterApproval
         ? `session is frozen since the approval was requested: ${s.reason}`
         : `session is frozen: ${s.reason}; only reads are allowed`);

@@ -69,10 +69,11 @@ describe('ledger: shipping from `agentlane run` with an INSERT + SELECT role', f
       const code = await runCommand([
         '--cwd', repo, '--trace-dir', path.join(tmp, 'traces'), '--managed', 'none', '--approve-none', '--durability', 'none',
         '--supervisor', 'Ana Lima <ana@example.com>', '--agent', 'claude-code', ...ledgerArgs,
-        '--', '/bin/sh', '-c', `env > ${JSON.stringify(path.join(tmp, 'agent.env'))}`,
+        // The agent runs in its box: it can write only inside its write scope.
+        '--', '/bin/sh', '-c', `env > ${JSON.stringify(path.join(repo, 'src', 'agent.env'))}`,
       ], { cwd: tmp, out: () => undefined, err: (l) => err.push(l) });
       let agentEnv = '';
-      try { agentEnv = readFileSync(path.join(tmp, 'agent.env'), 'utf8'); } catch { /* the agent did not run */ }
+      try { agentEnv = readFileSync(path.join(repo, 'src', 'agent.env'), 'utf8'); } catch { /* the agent did not run */ }
       return { code, err: err.join('\n'), agentEnv };
     } finally {
       for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];

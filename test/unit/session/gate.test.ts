@@ -19,7 +19,7 @@ const TABLE: Array<[SessionStatus, Decision, boolean, boolean, Decision, string 
   [frozen, 'deny', true, false, 'deny', undefined],
   [frozen, 'allow', false, false, 'deny', 'session.frozen'],
   [frozen, 'ask', false, false, 'deny', 'session.frozen'],
-  [frozen, 'deny', false, false, 'deny', undefined],
+  [frozen, 'deny', false, false, 'deny', 'session.frozen'],
   [frozen, 'allow', false, true, 'deny', 'session.frozen'],
   [frozen, 'allow', true, true, 'allow', undefined],
 ];
