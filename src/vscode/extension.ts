@@ -47,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AgentL
     const policy = new PolicyService(root, config);
     const identity = new SupervisorIdentity(config, () => policy.workspaceRoot);
     const sessions = new SessionController(context, policy, output, config, identity);
+    liveSessions = sessions;
     const views = registerSupervisorViews(context, sessions, policy, output);
     const decorations = new PolicyDecorations(policy, sessions);
     context.subscriptions.push(
@@ -85,6 +86,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<AgentL
   }
 }
 
-export function deactivate(): void {
-  // Everything is owned by context.subscriptions.
+/** The live session controller, so deactivate can wait for the trace to be sealed. */
+let liveSessions: SessionController | undefined;
+
+export async function deactivate(): Promise<void> {
+  // Everything else is owned by context.subscriptions; the session must end (trace sealed, box
+  // emptied) before the extension host goes away, so this waits for it.
+  await liveSessions?.shutdown();
+  liveSessions = undefined;
 }

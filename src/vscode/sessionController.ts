@@ -32,6 +32,7 @@ export class SessionController extends Disposable {
   private readonly _onDidRequestApproval = this._register(new vscode.EventEmitter<PendingApproval>());
   readonly onDidRequestApproval = this._onDidRequestApproval.event;
   private session: ActiveSession | undefined;
+  private starting: Promise<ActiveSession | undefined> | undefined;
   private sessionStore: DisposableStore | undefined;
   private readonly announced = new Set<string>();
 
@@ -63,7 +64,23 @@ export class SessionController extends Disposable {
     return this.session;
   }
 
-  async start(missionFile?: string): Promise<ActiveSession | undefined> {
+  /**
+   * One session at a time, even on a double click: a start in flight is joined, not repeated
+   * (opening a lane takes a moment: the box, the gateway, the trace).
+   */
+  start(missionFile?: string): Promise<ActiveSession | undefined> {
+    if (this.starting) return this.starting;
+    this.starting = this.doStart(missionFile).finally(() => { this.starting = undefined; });
+    return this.starting;
+  }
+
+  /** Ends the running session and waits until its trace is sealed (deactivate awaits this). */
+  async shutdown(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    await this.end('VS Code closed', null);
+  }
+
+  private async doStart(missionFile?: string): Promise<ActiveSession | undefined> {
     const root = this.policy.workspaceRoot;
     if (!root) {
       void vscode.window.showWarningMessage('Agent Lane: open a folder before starting a supervised session.');

@@ -78,6 +78,18 @@ suiteInFixture('basic', 'Supervised session', () => {
     assert.equal(api.sessions.active, undefined);
   });
 
+  test('a double start opens one sandboxed session, not two', async () => {
+    const api = await activatedApi();
+    const [a, b] = await Promise.all([api.sessions.start(), api.sessions.start()]);
+    try {
+      assert.ok(a && b, 'the session did not start');
+      assert.equal(a.lane.sessionId, b.lane.sessionId);
+      assert.equal(a.lane.sandbox.state, 'on', 'the agent is not sandboxed');
+    } finally {
+      await api.sessions.stop();
+    }
+  });
+
   test('a denied read is denied over the hook channel with the rule', async () => {
     const api = await activatedApi();
     const session = await api.sessions.start();
