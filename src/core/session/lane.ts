@@ -306,7 +306,11 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
     } catch (err) {
       throw new LaneError(`${adapter.displayName} cannot start supervised: ${(err as { reason?: string }).reason ?? (err as Error).message}`);
     }
-    box?.protect(prepared.files);
+    if (box) {
+      // Held read-only by the box's mounts; on disk too, so nothing reads them as editable.
+      box.protect(prepared.files);
+      for (const f of prepared.files) await fsp.chmod(f, (await fsp.stat(f)).mode & 0o555).catch(() => undefined);
+    }
     const settingsFile = prepared.configFile;
     // The agent has no business reading its own rules (invariant 3).
     sessionSecrets.push(settingsFile);

@@ -53,7 +53,9 @@ for (const kind of ['gemini', 'codex'] as const) {
       root = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), `al-hc-${kind}-`));
       ws = path.join(root, 'ws');
       fs.mkdirSync(path.join(ws, '.agentlane'), { recursive: true });
-      fs.writeFileSync(path.join(ws, '.agentlane/policy.yaml'), POLICY);
+      // The hook client is driven from this process, on the host: the `sandbox: off` path. Inside
+      // the box the same client runs through the relay (lane.e2e.ts runs the real CLIs there).
+      fs.writeFileSync(path.join(ws, '.agentlane/policy.yaml'), `${POLICY}sandbox: off\n`);
       fs.writeFileSync(path.join(ws, 'README.md'), 'readme\n');
       fs.writeFileSync(path.join(ws, '.env'), 'SECRET=1\n');
       lane = await openLane({

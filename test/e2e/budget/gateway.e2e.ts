@@ -149,8 +149,11 @@ describe('budget: the model gateway (real Claude Code, default model)', function
     it('no further model request succeeds: the upstream sees nothing after the kill', () => {
       assert.equal(r.signal, 'SIGKILL', describeRun(r));
       assert.equal(r.api.turnRequests().length, 1, describeRun(r));
-      assert.equal(r.result?.is_error, true, JSON.stringify(r.result));
-      assert.equal(r.result?.api_error, 'connection_failed', JSON.stringify(r.result));
+      // In its box the CLI dies with the lane; without one it finds the model gone.
+      if (r.result !== undefined) {
+        assert.equal(r.result.is_error, true, JSON.stringify(r.result));
+        assert.equal(r.result.api_error, 'connection_failed', JSON.stringify(r.result));
+      }
       assert.equal(fs.existsSync(r.file('src/k2.ts')), false);
     });
   });
