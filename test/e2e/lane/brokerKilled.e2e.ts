@@ -4,8 +4,18 @@
 // and every later tool call is blocked by `onFailure: "block"`; hookServer/settings tests cover it.)
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { cleanupAllLanes, runLane, type LaneRun, turn } from '../support/lane';
+import { cleanupAllLanes, runLane, type LaneDirs, type LaneRun, turn } from '../support/lane';
+import type { Turn } from '../support/fakeAnthropic';
 import { describeRun, POLICY, requirePrereqs, SECRET_FILES } from './common';
+
+/** One write, then the lane is killed while the second turn is on its way; then a command and a denied read. */
+const killedMidSession = (d: LaneDirs): Turn[] => [
+  turn.write(d, 'src/first.ts', 'first\n', 'toolu_first'),
+  turn.write(d, 'src/second.ts', 'second\n', 'toolu_second', { delayMs: 1500 }),
+  turn.bash('echo third > src/third.txt', 'toolu_third'),
+  turn.read(d, '.env', 'toolu_env'),
+  { text: 'done' },
+];
 
 function groupAlive(pid: number): boolean {
   try {
@@ -25,13 +35,7 @@ describe('lane: broker killed mid-session (fail closed)', function () {
     r = await runLane({
       policy: POLICY,
       files: SECRET_FILES,
-      script: (d) => [
-        turn.write(d, 'src/first.ts', 'first\n', 'toolu_first'),
-        turn.write(d, 'src/second.ts', 'second\n', 'toolu_second', { delayMs: 1500 }),
-        turn.bash('echo third > src/third.txt', 'toolu_third'),
-        turn.read(d, '.env', 'toolu_env'),
-        { text: 'done' },
-      ],
+      script: killedMidSession,
       signal: { signal: 'SIGKILL', afterTurnRequests: 2 },
     });
   });
@@ -76,13 +80,7 @@ describe('lane: broker killed mid-session without a box (`sandbox: off`): the or
       files: SECRET_FILES,
       // The model gateway died with the lane too: let the orphan give up on it quickly.
       env: { CLAUDE_CODE_MAX_RETRIES: '1', API_TIMEOUT_MS: '5000' },
-      script: (d) => [
-        turn.write(d, 'src/first.ts', 'first\n', 'toolu_first'),
-        turn.write(d, 'src/second.ts', 'second\n', 'toolu_second', { delayMs: 1500 }),
-        turn.bash('echo third > src/third.txt', 'toolu_third'),
-        turn.read(d, '.env', 'toolu_env'),
-        { text: 'done' },
-      ],
+      script: killedMidSession,
       signal: { signal: 'SIGKILL', afterTurnRequests: 2 },
     });
   });
