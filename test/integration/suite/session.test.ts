@@ -32,6 +32,8 @@ async function preToolUse(url: string, token: string, body: Record<string, unkno
 async function useFakeAgent(): Promise<void> {
   const cfg = vscode.workspace.getConfiguration('agentLane');
   await cfg.update('agent.command', fakeAgent(), vscode.ConfigurationTarget.Global);
+  // A stand-in script's name says nothing about which CLI it is: the setting does.
+  await cfg.update('agent.kind', 'claude-code', vscode.ConfigurationTarget.Global);
   await cfg.update('approvals.notifications', false, vscode.ConfigurationTarget.Global);
 }
 
