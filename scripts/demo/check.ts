@@ -75,9 +75,6 @@ export async function runCheck(stack: DemoStack, cleanup: Cleanup, log: (line: s
     }
     const boxed = await waitForTrace(storage, (e) => e.event === 'sandbox.status', 10_000);
     steps.record('agent runs in the sandbox', boxed?.state === 'on', boxed ? `sandbox.status ${boxed.state ?? '?'}${boxed.reason ? `: ${boxed.reason}` : ''}` : 'no sandbox.status in the trace');
-    const sidebarBox = await openAgentLaneSidebar(page, 15_000);
-    const label = sidebarBox ? await sidebarBox.getByText(/sandboxed \(bubblewrap\)/).first().waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false) : false;
-    steps.record('sidebar says sandboxed', label, label ? 'sandboxed (bubblewrap)' : 'the sidebar shows no sandbox line');
     const names = await waitForTerminal(page, 20_000);
     steps.record('agent terminal open', names.some((n) => n.startsWith('Agent Lane')), names.join(', ') || '(no terminal tab found)');
 
@@ -111,6 +108,11 @@ export async function runCheck(stack: DemoStack, cleanup: Cleanup, log: (line: s
     const observed = await waitForTrace(storage, (e) => e.event === 'commit.observed', 30_000);
     steps.record('host side observed the commit as acknowledged', observed?.acknowledged === true, observed ? describe(observed) : 'no commit.observed');
 
+    // The sidebar the supervisor answered in says the agent is boxed (checked last: opening the
+    // view earlier takes it away from the approval step).
+    const sidebarBox = await openAgentLaneSidebar(page, 15_000);
+    const label = sidebarBox ? await sidebarBox.getByText(/sandboxed \(bubblewrap\)/).first().waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false) : false;
+    steps.record('sidebar says sandboxed', label, label ? 'sandboxed (bubblewrap)' : 'the sidebar shows no sandbox line');
     const spend = readTrace(newestTrace(storage) ?? '').filter((e) => e.event === 'budget.usage').pop();
     steps.record('budget moved', (spend?.costUsd ?? 0) > 0, spend ? describe(spend) : 'no budget.usage event');
     const traceFile = newestTrace(storage);
