@@ -5,7 +5,7 @@
  * process the agent starts is counted; at the end the group is emptied with SIGKILL and removed.
  * A fork bomb meets `pids.max`; nothing survives `kill()`.
  */
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = '/sys/fs/cgroup';
@@ -47,6 +47,7 @@ function createV2(name: string, limits: { processes: number; memoryMb: number })
   // A leaf next to ours: v2 forbids processes in inner groups that distribute controllers.
   const own = path.join(ROOT, ownPath(''));
   const parent = path.dirname(own);
+  sweepStale(parent);
   const dir = path.join(parent, name);
   mkdirSync(dir);
   const enforced: string[] = [];
@@ -65,7 +66,27 @@ function createV2(name: string, limits: { processes: number; memoryMb: number })
   }, [dir]);
 }
 
+/**
+ * Groups of lanes that died without closing (a SIGKILLed `agentlane run`) stay behind empty:
+ * remove those. A group that still holds a process refuses rmdir and stays.
+ */
+function sweepStale(parent: string): void {
+  let names: string[];
+  try { names = readdirSync(parent); } catch { return; }
+  for (const n of names) {
+    if (!n.startsWith('agentlane-')) continue;
+    const dir = path.join(parent, n);
+    try {
+      // A group made moments ago may belong to a lane still starting its agent.
+      if (Date.now() - statSync(dir).mtimeMs < 10 * 60_000) continue;
+      rmdirSync(dir);
+    } catch { /* in use */ }
+  }
+}
+
 function createV1(name: string, limits: { processes: number; memoryMb: number }): ProcessGroup {
+  sweepStale(path.join(ROOT, 'pids', ownPath('pids')));
+  sweepStale(path.join(ROOT, 'memory', ownPath('memory')));
   const pidsDir = path.join(ROOT, 'pids', ownPath('pids'), name);
   mkdirSync(pidsDir);
   writeFileSync(path.join(pidsDir, 'pids.max'), String(limits.processes));
