@@ -91,6 +91,11 @@ export async function runCheck(stack: DemoStack, cleanup: Cleanup, log: (line: s
       steps.record('approval recorded', answered?.answer === 'allow-once', answered ? describe(answered) : 'no approval.answered');
       const allowed = await waitForTrace(storage, isDecision('allow', 'Edit', 'ci.yml', answered?.seq), 10_000);
       steps.record('workflow edit allowed', allowed !== undefined, allowed ? describe(allowed) : 'no allow for ci.yml after the approval');
+      // The sidebar the supervisor answered in says the agent is boxed (checked while it is open
+      // for the approval: opening the view earlier takes it away from that step).
+      const sidebarBox = await openAgentLaneSidebar(page, 15_000);
+      const label = sidebarBox ? await sidebarBox.getByText(/sandboxed \(bubblewrap\)/).first().waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false) : false;
+      steps.record('sidebar says sandboxed', label, label ? 'sandboxed (bubblewrap)' : 'the sidebar shows no sandbox line');
     }
 
     const commitAsk = await waitForTrace(storage, (e) => e.event === 'approval.requested' && (e.reason ?? '').includes('waits for acknowledgement'), 60_000);
@@ -108,11 +113,6 @@ export async function runCheck(stack: DemoStack, cleanup: Cleanup, log: (line: s
     const observed = await waitForTrace(storage, (e) => e.event === 'commit.observed', 30_000);
     steps.record('host side observed the commit as acknowledged', observed?.acknowledged === true, observed ? describe(observed) : 'no commit.observed');
 
-    // The sidebar the supervisor answered in says the agent is boxed (checked last: opening the
-    // view earlier takes it away from the approval step).
-    const sidebarBox = await openAgentLaneSidebar(page, 15_000);
-    const label = sidebarBox ? await sidebarBox.getByText(/sandboxed \(bubblewrap\)/).first().waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false) : false;
-    steps.record('sidebar says sandboxed', label, label ? 'sandboxed (bubblewrap)' : 'the sidebar shows no sandbox line');
     const spend = readTrace(newestTrace(storage) ?? '').filter((e) => e.event === 'budget.usage').pop();
     steps.record('budget moved', (spend?.costUsd ?? 0) > 0, spend ? describe(spend) : 'no budget.usage event');
     const traceFile = newestTrace(storage);
