@@ -91,11 +91,6 @@ export async function runCheck(stack: DemoStack, cleanup: Cleanup, log: (line: s
       steps.record('approval recorded', answered?.answer === 'allow-once', answered ? describe(answered) : 'no approval.answered');
       const allowed = await waitForTrace(storage, isDecision('allow', 'Edit', 'ci.yml', answered?.seq), 10_000);
       steps.record('workflow edit allowed', allowed !== undefined, allowed ? describe(allowed) : 'no allow for ci.yml after the approval');
-      // The sidebar the supervisor answered in says the agent is boxed (checked while it is open
-      // for the approval: opening the view earlier takes it away from that step).
-      const sidebarBox = await openAgentLaneSidebar(page, 15_000);
-      const label = sidebarBox ? await sidebarBox.getByText(/sandboxed \(bubblewrap\)/).first().waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false) : false;
-      steps.record('sidebar says sandboxed', label, label ? 'sandboxed (bubblewrap)' : 'the sidebar shows no sandbox line');
     }
 
     const commitAsk = await waitForTrace(storage, (e) => e.event === 'approval.requested' && (e.reason ?? '').includes('waits for acknowledgement'), 60_000);
@@ -184,6 +179,9 @@ async function answerWorkflowApproval(page: Page, steps: Steps): Promise<void> {
     const button = sidebar.getByRole('button', { name: /allow once/i }).first();
     const shown = await button.waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false);
     if (shown) {
+      // The page the supervisor answers in says whether the agent is boxed.
+      const boxed = await sidebar.getByText(/sandboxed \(bubblewrap\)/).first().waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+      steps.record('sidebar says sandboxed', boxed, boxed ? 'sandboxed (bubblewrap)' : 'the sidebar shows no sandbox line');
       await button.click();
       steps.record('answered in the sidebar', true, 'Allow once on the approval card');
       return;
