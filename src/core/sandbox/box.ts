@@ -6,7 +6,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CompiledPolicy } from '../policy/compile';
-import { bwrapArgv } from './bwrap';
+import { bwrapArgv, NODE_RELAY_SOURCE, type RelayProgram } from './bwrap';
 import { createProcessGroup, type ProcessGroup } from './cgroup';
 import { startEgressProxy, type EgressProxy, type EgressViolation, type HostVerdict } from './egressProxy';
 import { nodeFsProbe } from './fsProbe';
@@ -29,6 +29,8 @@ export interface BoxOptions {
   laneDirs: string[];
   bwrap: string;
   socat: string;
+  /** A Node runtime for the in-box relay (one process, no fork per connection); socat when absent. */
+  node?: string;
   decideHost: (host: string, port: number) => HostVerdict;
   onViolation: (v: EgressViolation & { kind: 'network' }) => void;
   /** The broker's listener: the lane makes its hook server listen on this socket. */
@@ -171,8 +173,11 @@ export class Box {
    */
   launch(command: string[], opts: { cwd: string; interactive: boolean }): string[] {
     const sources = this.materialisePlaceholders();
+    const relay: RelayProgram = this.opts.node
+      ? { kind: 'node', node: this.opts.node, script: this.writeBoxFile('relay.js', NODE_RELAY_SOURCE) }
+      : { kind: 'socat', socat: this.opts.socat };
     const inner = bwrapArgv({
-      bwrap: this.opts.bwrap, socat: this.opts.socat, profile: this.profile, boxDir: this.boxDir,
+      bwrap: this.opts.bwrap, relay, profile: this.profile, boxDir: this.boxDir,
       placeholderSources: sources, endpoints: this.endpoints, cwd: opts.cwd, command, newSession: !opts.interactive,
     });
     const procs = this.group?.procsFiles ?? [];

@@ -17,7 +17,8 @@ import type { Placeholder } from './profile';
 
 export interface BwrapInput {
   bwrap: string;
-  socat: string;
+  /** What relays the box's loopback ports to the host sockets (see relayScript). */
+  relay: RelayProgram;
   profile: SandboxProfile & { placeholders: Placeholder[] };
   /** Host directory with the box's read-only files (sockets, settings, git hooks, placeholders' sources). */
   boxDir: string;
@@ -55,19 +56,29 @@ export function bwrapArgv(input: BwrapInput): string[] {
   for (const h of p.hidden) args.push('--tmpfs', h.path, '--remount-ro', h.path);
   args.push('--ro-bind', input.boxDir, input.boxDir);
   if (input.newSession) args.push('--new-session');
-  args.push('--chdir', input.cwd, '--', '/bin/sh', '-c', relayScript(input.socat, input.endpoints), 'agentlane-box', ...input.command);
+  args.push('--chdir', input.cwd, '--', '/bin/sh', '-c', relayScript(input.relay, input.endpoints), 'agentlane-box', ...input.command);
   return args;
 }
 
 /**
- * Inside the box: one socat per endpoint, listening on loopback and connecting to the host's
- * unix socket; wait until every listener is up (so the agent's first request finds it), then
- * become the agent. Ports are fixed: the network namespace is the box's own.
+ * The relay inside the box. `node`: one event-loop process for every endpoint (no process per
+ * connection: the hooks and the model stream pass through it on every tool call); `socat`: one
+ * forking socat per endpoint, where no Node runtime is at hand.
  */
-export function relayScript(socat: string, endpoints: BoxEndpoint[]): string {
+export type RelayProgram =
+  | { kind: 'node'; node: string; script: string }
+  | { kind: 'socat'; socat: string };
+
+/**
+ * Inside the box: start the relay, wait until every listener is up (so the agent's first request
+ * finds it), then become the agent. Ports are fixed: the network namespace is the box's own.
+ */
+export function relayScript(relay: RelayProgram, endpoints: BoxEndpoint[]): string {
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  const lines = endpoints.map((e) =>
-    `${q(socat)} TCP4-LISTEN:${e.port},bind=127.0.0.1,fork,reuseaddr,backlog=128 UNIX-CONNECT:${q(e.socket)} >/dev/null 2>&1 &`);
+  const lines = relay.kind === 'node'
+    ? [`ELECTRON_RUN_AS_NODE=1 ${q(relay.node)} ${q(relay.script)} ${q(JSON.stringify(endpoints.map((e) => ({ port: e.port, socket: e.socket }))))} >/dev/null 2>&1 &`]
+    : endpoints.map((e) =>
+      `${q(relay.socat)} TCP4-LISTEN:${e.port},bind=127.0.0.1,fork,reuseaddr,backlog=128 UNIX-CONNECT:${q(e.socket)} >/dev/null 2>&1 &`);
   const hexPorts = endpoints.map((e) => `:${e.port.toString(16).toUpperCase().padStart(4, '0')} `);
   const wait = hexPorts.length === 0 ? '' : [
     'i=0',
@@ -75,3 +86,17 @@ export function relayScript(socat: string, endpoints: BoxEndpoint[]): string {
   ].join('; ');
   return [...lines, wait, 'exec "$@"'].filter(Boolean).join('\n');
 }
+
+/** The Node relay's source, written into the box's read-only directory. */
+export const NODE_RELAY_SOURCE = `'use strict';
+// Agent Lane box relay: 127.0.0.1:<port> inside the box -> the lane's unix socket (argv[2]).
+const net = require('net');
+for (const { port, socket } of JSON.parse(process.argv[2])) {
+  net.createServer((c) => {
+    const u = net.connect(socket);
+    const done = () => { c.destroy(); u.destroy(); };
+    c.pipe(u); u.pipe(c);
+    c.on('error', done); u.on('error', done); c.on('close', done); u.on('close', done);
+  }).listen({ port, host: '127.0.0.1', backlog: 511 });
+}
+`;

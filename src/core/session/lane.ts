@@ -261,6 +261,7 @@ export async function openLane(opts: LaneOptions): Promise<Lane> {
           laneDirs: [sessionDir, path.resolve(opts.traceDir), ...(opts.laneDirs ?? [])],
           bwrap: availability.bwrap,
           socat: availability.socat,
+          node: process.execPath,
           decideHost: (host, port) => hostVerdict(broker, ctx, host, port, modelHost(baseEnv)),
           onViolation: (v) => { void broker.record({ event: 'sandbox.violation', actor: 'system', kind: v.kind, target: v.target, detail: v.detail }); },
           listenBroker: (socket) => server.listenBox(socket),

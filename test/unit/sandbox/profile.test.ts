@@ -135,7 +135,7 @@ describe('sandbox mode: on by default, off only when said, never off when requir
 describe('bubblewrap argv', () => {
   const pr = profile(policy(EXAMPLE_POLICY));
   const argv = bwrapArgv({
-    bwrap: '/usr/bin/bwrap', socat: '/usr/bin/socat', profile: pr, boxDir: '/tmp/box/lane', placeholderSources: new Map(),
+    bwrap: '/usr/bin/bwrap', relay: { kind: 'socat', socat: '/usr/bin/socat' }, profile: pr, boxDir: '/tmp/box/lane', placeholderSources: new Map(),
     endpoints: [{ name: 'broker', socket: '/tmp/box/lane/broker.sock', port: 47011 }], cwd: ROOT, command: ['claude', '-p', 'hi'], newSession: true,
   });
   const joined = argv.join(' ');
@@ -151,8 +151,15 @@ describe('bubblewrap argv', () => {
     assert.ok(at(`--tmpfs ${ROOT}/secrets --remount-ro ${ROOT}/secrets`) > 0);
     assert.ok(at('--ro-bind /tmp/box/lane /tmp/box/lane') > at('--tmpfs /var/lib/agentlane/traces'));
   });
+  it('relays every endpoint from one Node process when a runtime is at hand', () => {
+    const script = relayScript({ kind: 'node', node: '/usr/bin/node', script: '/b/relay.js' }, [
+      { name: 'broker', socket: '/b/broker.sock', port: 47011 }, { name: 'model', socket: '/b/model.sock', port: 47012 },
+    ]);
+    assert.equal(script.split('\n').filter((l) => l.includes('relay.js')).length, 1);
+    assert.match(script, /"port":47011,"socket":"\/b\/broker\.sock"/);
+  });
   it('ends with the relay launcher and the agent command, untouched', () => {
     assert.deepEqual(argv.slice(-3), ['claude', '-p', 'hi']);
-    assert.match(relayScript('/usr/bin/socat', [{ name: 'broker', socket: '/s', port: 47011 }]), /TCP4-LISTEN:47011,bind=127\.0\.0\.1.*UNIX-CONNECT:'\/s'[\s\S]*:B7A3 [\s\S]*exec "\$@"/);
+    assert.match(relayScript({ kind: 'socat', socat: '/usr/bin/socat' }, [{ name: 'broker', socket: '/s', port: 47011 }]), /TCP4-LISTEN:47011,bind=127\.0\.0\.1.*UNIX-CONNECT:'\/s'[\s\S]*:B7A3 [\s\S]*exec "\$@"/);
   });
 });
