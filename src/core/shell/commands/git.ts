@@ -290,7 +290,7 @@ export const git: Handler = (inv) => {
       for (const o of flagValues(p, 'o', 'output')) inv.out.write(o, inv.text);
       pathArgs(inv, p.operands.slice(1), dir, 'file.read');
       return;
-    case 'status': case 'branch': case 'tag': case 'stash': case 'reset': case 'switch': case 'merge': case 'cherry-pick': case 'revert': case 'init': case 'worktree': case 'gc': case 'fetch': case 'pull': case 'clone_': case 'notes': case 'lfs':
+    case 'status': case 'branch': case 'tag': case 'stash': case 'reset': case 'switch': case 'merge': case 'cherry-pick': case 'revert': case 'init': case 'gc': case 'fetch': case 'pull': case 'clone_': case 'notes': case 'lfs':
       if (['stash', 'reset', 'switch', 'merge', 'cherry-pick', 'revert', 'init', 'worktree', 'gc', 'fetch', 'pull', 'notes'].includes(name)) inv.markWrites();
       if ((name === 'branch' || name === 'tag') && p.operands.length > 0) inv.markWrites();
       return;
