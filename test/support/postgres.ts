@@ -149,3 +149,19 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     },
   };
 }
+
+/**
+ * A throwaway cluster for a mocha `before`, or the suite skipped with the reason when this
+ * machine has no PostgreSQL (the project's setup installs it; a developer's box may not).
+ */
+export async function startTestPostgresOrSkip(ctx: { skip(): void }): Promise<TestPostgres> {
+  try {
+    return await startTestPostgres();
+  } catch (e) {
+    if (e instanceof PostgresUnavailableError) {
+      console.warn(`    skipped: ${e.message}`);
+      ctx.skip();
+    }
+    throw e;
+  }
+}

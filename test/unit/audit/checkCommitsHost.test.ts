@@ -10,7 +10,7 @@ import { checkCommitsCommand } from '../../../src/cli/checkCommits';
 import type { CommitVerdict } from '../../../src/core/git/checkCommits';
 import { openSink } from '../../../src/core/ledger/openSink';
 import { LedgerSync } from '../../../src/core/ledger/sync';
-import { PostgresUnavailableError, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { startTestPostgresOrSkip, type TestPostgres } from '../../support/postgres';
 import { GitRepo } from './gitRepo';
 import { memoryIo, readLines, rehashFrom, SessionBuilder, tempDir, writeLines } from './traceBuilder';
 
@@ -131,15 +131,7 @@ describe('check-commits with host observations', function () {
   describe('with a PostgreSQL ledger', () => {
     let pg: TestPostgres | undefined;
     before(async function () {
-      try {
-        pg = await startTestPostgres();
-      } catch (e) {
-        if (e instanceof PostgresUnavailableError) {
-          console.warn(`    skipped: ${e.message}`);
-          this.skip();
-        }
-        throw e;
-      }
+      pg = await startTestPostgresOrSkip(this);
       const sink = openSink(pg.url);
       await sink.init!();
       await new LedgerSync({ sink, stateDir: path.join(dir, 'pg-state') }).syncOnce(path.join(ledger, 'S-watched.trace.jsonl'));

@@ -15,7 +15,7 @@ import type { LedgerLine } from '../../../src/core/ledger/sink';
 import { LedgerSync } from '../../../src/core/ledger/sync';
 import { readChunk, START_POSITION } from '../../../src/core/ledger/traceChunk';
 import { verifyTraceBytes } from '../../../src/core/trace/verify';
-import { PostgresUnavailableError, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { startTestPostgresOrSkip, type TestPostgres } from '../../support/postgres';
 import { appendTrace, instantClock, sessionLines, writeTrace } from './builders';
 
 const RowSchema = z.object({ seq: z.string(), raw: z.string(), hash: z.string(), event: z.string(), decision: z.string().nullable() });
@@ -28,15 +28,7 @@ describe('ledger: PostgreSQL sink', function () {
   let stateDir: string;
 
   before(async function () {
-    try {
-      pg = await startTestPostgres();
-    } catch (e) {
-      if (e instanceof PostgresUnavailableError) {
-        console.warn(`    skipped: ${e.message}`);
-        this.skip();
-      }
-      throw e;
-    }
+    pg = await startTestPostgresOrSkip(this);
     const sink = openSink(pg.url);
     await sink.init!();
     await sink.close();

@@ -16,7 +16,7 @@ import { DirectoryReader, openLedgerReader } from '../../../src/core/ledger/ledg
 import { openSink } from '../../../src/core/ledger/openSink';
 import { LedgerSync } from '../../../src/core/ledger/sync';
 import type { TraceEvent } from '../../../src/core/trace/schema';
-import { PostgresUnavailableError, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { startTestPostgresOrSkip, type TestPostgres } from '../../support/postgres';
 import { GitRepo } from '../audit/gitRepo';
 import { memoryIo, readLines, rehashFrom, SessionBuilder, tempDir } from '../audit/traceBuilder';
 
@@ -43,15 +43,7 @@ describe('ledger: reading a PostgreSQL ledger back (verify, check-commits)', fun
   let dbCount = 0;
 
   before(async function () {
-    try {
-      pg = await startTestPostgres();
-    } catch (e) {
-      if (e instanceof PostgresUnavailableError) {
-        console.warn(`    skipped: ${e.message}`);
-        this.skip();
-      }
-      throw e;
-    }
+    pg = await startTestPostgresOrSkip(this);
   });
   after(async () => { await pg?.destroy(); });
   beforeEach(() => {

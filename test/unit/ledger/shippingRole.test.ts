@@ -14,7 +14,7 @@ import { verifyCommand } from '../../../src/cli/verify';
 import { LedgerError } from '../../../src/core/ledger/errors';
 import { openSink } from '../../../src/core/ledger/openSink';
 import { CHECKPOINTS_TABLE, EVENTS_TABLE, SCHEMA_VERSION_TABLE } from '../../../src/core/ledger/postgresSchema';
-import { PostgresUnavailableError, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { startTestPostgresOrSkip, type TestPostgres } from '../../support/postgres';
 
 const PASSWORD = 'shipper-Pw-7f3a91';
 
@@ -35,15 +35,7 @@ describe('ledger: shipping from `agentlane run` with an INSERT + SELECT role', f
   }
 
   before(async function () {
-    try {
-      pg = await startTestPostgres();
-    } catch (e) {
-      if (e instanceof PostgresUnavailableError) {
-        console.warn(`    skipped: ${e.message}`);
-        this.skip();
-      }
-      throw e;
-    }
+    pg = await startTestPostgresOrSkip(this);
     const owner = openSink(pg.url);
     await owner.init!();
     await owner.close();
