@@ -51,13 +51,7 @@ export function isReaderLedger(url: string, cwd: string): boolean {
  * stored checkpoints (and any --checkpoints FILE). Read failures exit 2 with the reason.
  */
 async function verifyReaderLedger(url: string, io: Io, checkpointLogs: string[], strict: boolean): Promise<TraceSetVerdict> {
-  let reader: LedgerReader;
-  try {
-    reader = openLedgerReader(url, { cwd: io.cwd });
-  } catch (err) {
-    if (LedgerError.is(err)) throw new UsageError(err.message);
-    throw err;
-  }
+  const reader = openReaderOrUsage(url, io);
   try {
     const res = await verifyLedgerReader(reader, { schema: strict ? 'all' : 'sample', checkpointLogs });
     if (res.files.length === 0) throw new AuditError('no-traces', `ledger ${reader.display} holds no sessions: nothing to verify`);
@@ -129,13 +123,7 @@ async function ledgerPins(url: string, io: Io, traces: readonly string[]): Promi
       throw new AuditError('unreadable', `cannot read \`${t}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
   }
-  let reader: LedgerReader;
-  try {
-    reader = openLedgerReader(url, { cwd: io.cwd });
-  } catch (err) {
-    if (LedgerError.is(err)) throw new UsageError(err.message);
-    throw err;
-  }
+  const reader = openReaderOrUsage(url, io);
   try {
     const stored = await reader.checkpoints();
     const heads = await ledgerHeads(reader, ids);
@@ -190,4 +178,14 @@ function manifestLine(m: Awaited<ReturnType<typeof checkManifest>>): string {
   if (m.problems.length === 0) return `ok   MANIFEST.json: every file matches its SHA-256; manifest sha256 ${m.hash}`;
   const say = (p: ManifestProblem): string => `${p.path} ${p.problem === 'changed' ? 'does not match its hash' : p.problem === 'missing' ? 'is missing' : 'is not in the manifest'}`;
   return `BAD  MANIFEST.json (sha256 ${m.hash}): ${m.problems.map(say).join('; ')}`;
+}
+
+/** A ledger address that cannot be opened is a usage error (exit 2) with the ledger's reason. */
+function openReaderOrUsage(url: string, io: Io): LedgerReader {
+  try {
+    return openLedgerReader(url, { cwd: io.cwd });
+  } catch (err) {
+    if (LedgerError.is(err)) throw new UsageError(err.message);
+    throw err;
+  }
 }
